@@ -1,0 +1,118 @@
+/* sl-connection.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sl-credentials.h"
+#include "sl-token-client.h"
+
+G_BEGIN_DECLS
+
+#define SL_SLOT_INTEGRATION "integration"
+#define SL_SLOT_USER        "user"
+
+/* Returns TRUE for the slot names "integration" and "user". */
+gboolean sl_slot_name_is_valid (const char *slot);
+
+typedef enum
+{
+  SL_CONNECTION_STATE_DISCONNECTED,
+  SL_CONNECTION_STATE_CONNECTING,
+  SL_CONNECTION_STATE_CONNECTED,
+  SL_CONNECTION_STATE_NEEDS_REAUTH,
+  SL_CONNECTION_STATE_ERROR,
+} SlConnectionState;
+
+#define SL_TYPE_CONNECTION_STATE (sl_connection_state_get_type ())
+GType       sl_connection_state_get_type  (void) G_GNUC_CONST;
+
+/* Returns the state's name as used by `--status --json`:
+ * "disconnected", "connecting", "connected", "needs-reauth" or "error". */
+const char *sl_connection_state_to_string (SlConnectionState state);
+
+#define SL_TYPE_CONNECTION (sl_connection_get_type ())
+
+G_DECLARE_FINAL_TYPE (SlConnection, sl_connection, SL, CONNECTION, GObject)
+
+/**
+ * SlConnection:
+ *
+ * The model of one slot. Properties (all notify only on change):
+ * "slot" (construct-only string), "state" (SlConnectionState), "email",
+ * "username", "user-id", "org-id", "instance-url", "login-host",
+ * "connected-at" (GDateTime, UTC), "last-error" (translated message of the
+ * most recent failure, or NULL) and "last-error-code" (Salesforce or
+ * keyring error code for diagnostics, or NULL), "busy" (TRUE while a
+ * load, sign-in completion or disconnect runs).
+ *
+ * A failed sign-in never changes a connected slot's identity or state: it
+ * only sets "last-error". A slot that was not connected moves to the error
+ * state instead.
+ */
+SlConnection     *sl_connection_new                 (const char        *slot);
+
+const char       *sl_connection_get_slot            (SlConnection      *self);
+SlConnectionState sl_connection_get_state           (SlConnection      *self);
+const char       *sl_connection_get_email           (SlConnection      *self);
+const char       *sl_connection_get_username        (SlConnection      *self);
+const char       *sl_connection_get_user_id         (SlConnection      *self);
+const char       *sl_connection_get_org_id          (SlConnection      *self);
+const char       *sl_connection_get_instance_url    (SlConnection      *self);
+const char       *sl_connection_get_login_host      (SlConnection      *self);
+GDateTime        *sl_connection_get_connected_at    (SlConnection      *self);
+const char       *sl_connection_get_last_error      (SlConnection      *self);
+const char       *sl_connection_get_last_error_code (SlConnection      *self);
+gboolean          sl_connection_get_busy            (SlConnection      *self);
+
+/* Shows @credentials' identity and moves to the connected state. Tokens are
+ * not kept in the model. */
+void              sl_connection_apply_credentials   (SlConnection        *self,
+                                                     const SlCredentials *credentials);
+/* Clears the identity and moves to the disconnected state. */
+void              sl_connection_reset               (SlConnection      *self);
+void              sl_connection_set_state           (SlConnection      *self,
+                                                     SlConnectionState  state);
+/* Records a failure as described above. @code may be NULL. */
+void              sl_connection_report_error        (SlConnection      *self,
+                                                     const char        *message,
+                                                     const char        *code);
+void              sl_connection_clear_error         (SlConnection      *self);
+
+/* Reads the slot's keyring item and shows it, without network access. A
+ * missing item means disconnected; an unreadable item or keyring is
+ * reported with sl_connection_report_error(). */
+void              sl_connection_load_async          (SlConnection        *self,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean          sl_connection_load_finish         (SlConnection        *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+/* Stores @credentials from a finished sign-in in the keyring, then shows
+ * them. When storing fails the previous connection stays as it was. */
+void              sl_connection_store_async         (SlConnection        *self,
+                                                     const SlCredentials *credentials,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean          sl_connection_store_finish        (SlConnection        *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
+/* Revokes the stored refresh token with @client (best effort; a failed
+ * revoke is reported through @revoke_failed), then deletes the keyring item
+ * and resets the model. Fails, leaving the slot connected, only when the
+ * keyring item could not be deleted. */
+void              sl_connection_disconnect_async    (SlConnection        *self,
+                                                     SlTokenClient       *client,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+gboolean          sl_connection_disconnect_finish   (SlConnection        *self,
+                                                     GAsyncResult        *result,
+                                                     gboolean            *revoke_failed,
+                                                     GError             **error);
+
+G_END_DECLS

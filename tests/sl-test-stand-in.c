@@ -1,0 +1,1 @@
+#include "sl-test-stand-in.h"
