@@ -69,4 +69,11 @@ void        sl_oauth_set_error             (GError      **error,
  * NULL. The string lives as long as @error. */
 const char *sl_oauth_error_get_server_code (const GError *error);
 
+/* Returns a copy of @text, a message from the server or from a redirect URI,
+ * fit to show in a dialog. Control characters become spaces. Text that is
+ * not UTF-8 or longer than @max_chars characters is cut and ends with "…".
+ * Returns NULL when @text is NULL. */
+char       *sl_oauth_sanitize_server_text  (const char   *text,
+                                            gsize         max_chars);
+
 G_END_DECLS
