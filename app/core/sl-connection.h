@@ -79,6 +79,14 @@ void              sl_connection_report_error        (SlConnection      *self,
                                                      const char        *code);
 void              sl_connection_clear_error         (SlConnection      *self);
 
+/* Marks a sign-in as started: a slot that is not connected shows the
+ * connecting state, a connected one keeps its state and identity until the
+ * new sign-in has been stored. */
+void              sl_connection_begin_sign_in       (SlConnection      *self);
+/* Ends a sign-in that was cancelled: restores the state from before
+ * sl_connection_begin_sign_in(). */
+void              sl_connection_cancel_sign_in      (SlConnection      *self);
+
 /* Reads the slot's keyring item and shows it, without network access. A
  * missing item means disconnected; an unreadable item or keyring is
  * reported with sl_connection_report_error(). */
