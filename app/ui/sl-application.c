@@ -1,2 +1,658 @@
-/* Placeholder until the implementation lands. */
+/* sl-application.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "sl-application.h"
+#include "sl-oauth-callback.h"
+#include "sl-oauth-config.h"
+#include "sl-sign-in-flow.h"
+#include "sl-status-report.h"
+#include "sl-token-client.h"
+#include "sl-window.h"
+
+/* What the application keeps for one slot. */
+typedef enum
+{
+  PENDING_NONE,
+  PENDING_CONNECT,
+  PENDING_RECONNECT,
+} PendingSignIn;
+
+typedef struct
+{
+  SlConnection  *connection;
+  SlSignInFlow  *flow;
+  GCancellable  *cancellable;
+  gboolean       loading;
+  PendingSignIn  pending;
+} SlSlot;
+
+struct _SlApplication
+{
+  AdwApplication  parent_instance;
+
+  GSettings      *settings;
+  SlTokenClient  *client;
+  SlSlot          slots[2];
+  gboolean        loaded;
+};
+
+G_DEFINE_FINAL_TYPE (SlApplication, sl_application, ADW_TYPE_APPLICATION)
+
+static const char * const slot_names[] = { SL_SLOT_INTEGRATION, SL_SLOT_USER };
+
+static SlSlot *
+find_slot (SlApplication *self,
+           const char    *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (slot_names); i++)
+    {
+      if (g_strcmp0 (name, slot_names[i]) == 0)
+        return &self->slots[i];
+    }
+
+  return NULL;
+}
+
+SlConnection *
+sl_application_get_connection (SlApplication *self,
+                               const char    *slot)
+{
+  SlSlot *entry;
+
+  g_return_val_if_fail (SL_IS_APPLICATION (self), NULL);
+
+  entry = find_slot (self, slot);
+
+  return entry != NULL ? entry->connection : NULL;
+}
+
+static SlWindow *
+get_window (SlApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (SL_IS_WINDOW (window))
+    return SL_WINDOW (window);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      if (SL_IS_WINDOW (l->data))
+        return SL_WINDOW (l->data);
+    }
+
+  return NULL;
+}
+
+static SlWindow *
+ensure_window (SlApplication *self)
+{
+  SlWindow *window = get_window (self);
+
+  if (window == NULL)
+    g_application_activate (G_APPLICATION (self));
+
+  return get_window (self);
+}
+
+static void
+add_toast (SlApplication *self,
+           const char    *text)
+{
+  SlWindow *window = get_window (self);
+
+  if (window != NULL)
+    sl_window_add_toast (window, text);
+}
+
+static void start_sign_in (SlApplication *self,
+                           SlSlot        *slot,
+                           gboolean       force_login);
+
+/* ---- start-up ---------------------------------------------------------- */
+
+static void
+on_loaded (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr (SlApplication) self = user_data;
+  g_autoptr (GError) error = NULL;
+  SlConnection *connection = SL_CONNECTION (source);
+  SlSlot *slot = find_slot (self, sl_connection_get_slot (connection));
+  PendingSignIn pending;
+
+  /* Failures are already shown on the slot's page by the model. */
+  if (!sl_connection_load_finish (connection, result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      g_debug ("Could not load slot %s: %s", sl_connection_get_slot (connection), error->message);
+    }
+
+  if (slot == NULL)
+    return;
+
+  pending = slot->pending;
+  slot->loading = FALSE;
+  slot->pending = PENDING_NONE;
+  if (pending != PENDING_NONE)
+    start_sign_in (self, slot, pending == PENDING_RECONNECT);
+}
+
+static void
+load_connections (SlApplication *self)
+{
+  if (self->loaded)
+    return;
+
+  self->loaded = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      self->slots[i].loading = TRUE;
+      sl_connection_load_async (self->slots[i].connection, self->slots[i].cancellable,
+                                on_loaded, g_object_ref (self));
+    }
+}
+
+static void
+sl_application_activate (GApplication *app)
+{
+  SlApplication *self = SL_APPLICATION (app);
+  SlWindow *window = get_window (self);
+
+  if (window == NULL)
+    window = sl_window_new (self);
+
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The window is presented first and the keyring is read afterwards. */
+  load_connections (self);
+}
+
+/* ---- token client ------------------------------------------------------ */
+
+static gboolean
+client_matches (SlTokenClient *client,
+                SlOAuthConfig *config)
+{
+  SlOAuthConfig *current;
+
+  if (client == NULL)
+    return FALSE;
+
+  current = sl_token_client_get_config (client);
+
+  return g_strcmp0 (sl_oauth_config_get_login_host (current),
+                    sl_oauth_config_get_login_host (config)) == 0
+         && g_strcmp0 (sl_oauth_config_get_client_id (current),
+                       sl_oauth_config_get_client_id (config)) == 0
+         && sl_oauth_config_get_timeout (current) == sl_oauth_config_get_timeout (config);
+}
+
+/* Returns the token client for the current settings, reusing the previous
+ * one (and its connections) while the settings are unchanged. */
+static SlTokenClient *
+ensure_client (SlApplication  *self,
+               GError        **error)
+{
+  g_autoptr (SlOAuthConfig) config = NULL;
+
+  config = sl_oauth_config_new_from_settings (self->settings, error);
+  if (config == NULL)
+    return NULL;
+
+  if (!client_matches (self->client, config))
+    {
+      g_clear_object (&self->client);
+      self->client = sl_token_client_new (config);
+    }
+
+  return self->client;
+}
+
+/* ---- connect and reconnect --------------------------------------------- */
+
+static void
+on_flow_finished (SlSignInFlow  *flow,
+                  gboolean       connected,
+                  SlApplication *self)
+{
+  SlConnection *connection = sl_sign_in_flow_get_connection (flow);
+  SlSlot *slot = find_slot (self, sl_connection_get_slot (connection));
+  g_autofree char *message = NULL;
+
+  if (connected)
+    {
+      /* Translators: %s is the email address of the Salesforce user. */
+      message = g_strdup_printf (_("Connected as %s"), sl_connection_get_email (connection));
+      add_toast (self, message);
+    }
+
+  if (slot != NULL && slot->flow == flow)
+    {
+      g_signal_handlers_disconnect_by_data (flow, self);
+      g_clear_object (&slot->flow);
+    }
+}
+
+static void
+start_sign_in (SlApplication *self,
+               SlSlot        *slot,
+               gboolean       force_login)
+{
+  g_autoptr (GError) error = NULL;
+  SlTokenClient *client;
+  SlWindow *window;
+
+  window = ensure_window (self);
+  sl_window_show_slot (window, sl_connection_get_slot (slot->connection));
+
+  /* A sign-in requested while the keyring is still being read starts once
+   * the stored state is known, so the load cannot overwrite it. */
+  if (slot->loading)
+    {
+      g_debug ("Sign-in of slot %s waits for the keyring",
+               sl_connection_get_slot (slot->connection));
+      if (slot->pending != PENDING_RECONNECT)
+        slot->pending = force_login ? PENDING_RECONNECT : PENDING_CONNECT;
+      return;
+    }
+
+  if (slot->flow != NULL)
+    {
+      sl_sign_in_flow_present (slot->flow);
+      return;
+    }
+
+  client = ensure_client (self, &error);
+  if (client == NULL)
+    {
+      g_debug ("Sign-in not started: %s", error->message);
+      sl_connection_report_error (slot->connection, error->message, NULL);
+      return;
+    }
+
+  slot->flow = sl_sign_in_flow_new (slot->connection, client, force_login);
+  g_signal_connect (slot->flow, "finished", G_CALLBACK (on_flow_finished), self);
+  sl_sign_in_flow_start (slot->flow, GTK_WINDOW (window));
+}
+
+static SlSlot *
+lookup_slot_parameter (SlApplication *self,
+                       GVariant      *parameter,
+                       const char    *action)
+{
+  const char *name = g_variant_get_string (parameter, NULL);
+  SlSlot *slot = find_slot (self, name);
+
+  if (slot == NULL)
+    g_warning ("Ignored action %s for unknown slot “%s”", action, name);
+
+  return slot;
+}
+
+static void
+connect_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  SlSlot *slot = lookup_slot_parameter (self, parameter, "connect");
+
+  if (slot != NULL)
+    start_sign_in (self, slot, FALSE);
+}
+
+static void
+reconnect_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  SlSlot *slot = lookup_slot_parameter (self, parameter, "reconnect");
+
+  if (slot != NULL)
+    start_sign_in (self, slot, TRUE);
+}
+
+/* ---- disconnect -------------------------------------------------------- */
+
+typedef struct
+{
+  SlApplication *app;
+  SlConnection  *connection;
+} DisconnectData;
+
+static void
+disconnect_data_free (DisconnectData *data)
+{
+  g_clear_object (&data->app);
+  g_clear_object (&data->connection);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DisconnectData, disconnect_data_free)
+
+static void
+on_disconnected (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr (DisconnectData) data = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean revoke_failed = FALSE;
+
+  if (!sl_connection_disconnect_finish (data->connection, result, &revoke_failed, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+
+      g_warning ("Could not disconnect slot %s: %s",
+                 sl_connection_get_slot (data->connection), error->message);
+      sl_connection_report_error (data->connection, error->message, NULL);
+      return;
+    }
+
+  if (revoke_failed)
+    add_toast (data->app, _("Disconnected. The token could not be revoked on Salesforce, "
+                            "but it was removed from this computer."));
+  else
+    add_toast (data->app, _("Disconnected"));
+}
+
+/* Revocation goes to the login host that issued the token, which may
+ * differ from the current settings. */
+static SlTokenClient *
+create_revoke_client (SlApplication  *self,
+                      SlConnection   *connection,
+                      GError        **error)
+{
+  const char *login_host = sl_connection_get_login_host (connection);
+  g_autoptr (SlOAuthConfig) config = NULL;
+  g_autofree char *client_id = NULL;
+  SlTokenClient *client;
+
+  client = ensure_client (self, NULL);
+  if (client != NULL
+      && (login_host == NULL
+          || g_strcmp0 (login_host,
+                        sl_oauth_config_get_login_host (sl_token_client_get_config (client))) == 0))
+    return g_object_ref (client);
+
+  client_id = g_settings_get_string (self->settings, "client-id");
+  config = sl_oauth_config_new (login_host, client_id, error);
+  if (config == NULL)
+    return NULL;
+
+  return sl_token_client_new (config);
+}
+
+static void
+disconnect_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  SlSlot *slot = lookup_slot_parameter (self, parameter, "disconnect");
+  g_autoptr (SlTokenClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  DisconnectData *data;
+
+  if (slot == NULL)
+    return;
+
+  if (slot->flow != NULL)
+    sl_sign_in_flow_cancel (slot->flow);
+
+  client = create_revoke_client (self, slot->connection, &error);
+  if (client == NULL)
+    {
+      sl_connection_report_error (slot->connection, error->message, NULL);
+      return;
+    }
+
+  data = g_new0 (DisconnectData, 1);
+  data->app = g_object_ref (self);
+  data->connection = g_object_ref (slot->connection);
+  sl_connection_disconnect_async (slot->connection, client, slot->cancellable,
+                                  on_disconnected, data);
+}
+
+/* ---- scheme handler ---------------------------------------------------- */
+
+static char *
+get_callback_state (const char *uri)
+{
+  g_autoptr (GUri) parsed = g_uri_parse (uri, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr (GHashTable) params = NULL;
+  const char *query;
+
+  query = parsed != NULL ? g_uri_get_query (parsed) : NULL;
+  if (query == NULL)
+    return NULL;
+
+  params = g_uri_parse_params (query, -1, "&", G_URI_PARAMS_NONE, NULL);
+  if (params == NULL)
+    return NULL;
+
+  return g_strdup (g_hash_table_lookup (params, "state"));
+}
+
+/* Hands @uri to the sign-in that waits for exactly this `state`. */
+static gboolean
+route_callback (SlApplication *self,
+                const char    *uri)
+{
+  g_autofree char *state = get_callback_state (uri);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      SlSignInFlow *flow = self->slots[i].flow;
+
+      if (flow != NULL && sl_sign_in_flow_expects_state (flow, state))
+        return sl_sign_in_flow_handle_callback (flow, uri);
+    }
+
+  return FALSE;
+}
+
+static void
+sl_application_open (GApplication  *app,
+                     GFile        **files,
+                     int            n_files,
+                     const char    *hint)
+{
+  SlApplication *self = SL_APPLICATION (app);
+
+  ensure_window (self);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_autofree char *scheme = NULL;
+
+      if (sl_oauth_is_callback_uri (uri) && route_callback (self, uri))
+        continue;
+
+      /* Only the scheme is logged because the query may hold an
+       * authorization code. */
+      scheme = g_file_get_uri_scheme (files[i]);
+      g_message ("Rejected a link that no sign-in in progress requested (scheme %s)", scheme);
+    }
+}
+
+/* ---- other actions ----------------------------------------------------- */
+
+static void
+quit_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+about_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  static const char *developers[] = { "SupportLogic", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", get_window (self),
+                        "application-name", _("SupportLogic Connect"),
+                        "application-icon", APPLICATION_ID,
+                        "version", PACKAGE_VERSION,
+                        "developer-name", "SupportLogic",
+                        "developers", developers,
+                        "comments", _("Connects SupportLogic to Salesforce and writes "
+                                      "support work back to cases."),
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "connect", .activate = connect_activated, .parameter_type = "s" },
+  { .name = "disconnect", .activate = disconnect_activated, .parameter_type = "s" },
+  { .name = "reconnect", .activate = reconnect_activated, .parameter_type = "s" },
+  { .name = "about", .activate = about_activated },
+  { .name = "quit", .activate = quit_activated },
+};
+
+/* ---- command line ------------------------------------------------------ */
+
+static int
+sl_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  gboolean status = g_variant_dict_contains (options, "status");
+  gboolean json = g_variant_dict_contains (options, "json");
+  g_autofree char *report = NULL;
+
+  if (json && !status)
+    {
+      g_printerr ("%s\n", _("The --json option can only be used with --status."));
+      return 1;
+    }
+
+  if (!status)
+    return -1;
+
+  /* Runs before any GTK initialisation: no display or network is needed. */
+  report = sl_status_report_build (json);
+  g_print ("%s", report);
+  if (!g_str_has_suffix (report, "\n"))
+    g_print ("\n");
+
+  return 0;
+}
+
+static void
+add_options (SlApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "status", 0, 0, G_OPTION_ARG_NONE, NULL,
+      _("Print the state of each Salesforce connection and exit"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, NULL,
+      _("Print the --status output as JSON"), NULL },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
+static void
+sl_application_startup (GApplication *app)
+{
+  SlApplication *self = SL_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+
+  G_APPLICATION_CLASS (sl_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
+                                   G_N_ELEMENTS (app_actions), self);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+
+  self->settings = g_settings_new (APPLICATION_ID);
+}
+
+static void
+sl_application_shutdown (GApplication *app)
+{
+  SlApplication *self = SL_APPLICATION (app);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      g_cancellable_cancel (self->slots[i].cancellable);
+      if (self->slots[i].flow != NULL)
+        sl_sign_in_flow_cancel (self->slots[i].flow);
+    }
+
+  G_APPLICATION_CLASS (sl_application_parent_class)->shutdown (app);
+}
+
+static void
+sl_application_dispose (GObject *object)
+{
+  SlApplication *self = SL_APPLICATION (object);
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      if (self->slots[i].flow != NULL)
+        g_signal_handlers_disconnect_by_data (self->slots[i].flow, self);
+      g_clear_object (&self->slots[i].flow);
+      g_clear_object (&self->slots[i].cancellable);
+      g_clear_object (&self->slots[i].connection);
+    }
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
+
+  G_OBJECT_CLASS (sl_application_parent_class)->dispose (object);
+}
+
+static void
+sl_application_class_init (SlApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = sl_application_dispose;
+  app_class->startup = sl_application_startup;
+  app_class->shutdown = sl_application_shutdown;
+  app_class->activate = sl_application_activate;
+  app_class->open = sl_application_open;
+  app_class->handle_local_options = sl_application_handle_local_options;
+}
+
+static void
+sl_application_init (SlApplication *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      self->slots[i].connection = sl_connection_new (slot_names[i]);
+      self->slots[i].cancellable = g_cancellable_new ();
+    }
+
+  add_options (self);
+}
+
+SlApplication *
+sl_application_new (void)
+{
+  return g_object_new (SL_TYPE_APPLICATION,
+                       "application-id", APPLICATION_ID,
+                       "flags", G_APPLICATION_HANDLES_OPEN,
+                       "resource-base-path", "/com/supportlogic/Connect",
+                       NULL);
+}

@@ -1,2 +1,24 @@
+/* sl-application.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
 #pragma once
+
 #include <adwaita.h>
+
+#include "sl-connection.h"
+
+G_BEGIN_DECLS
+
+#define SL_TYPE_APPLICATION (sl_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (SlApplication, sl_application, SL, APPLICATION, AdwApplication)
+
+SlApplication *sl_application_new            (void);
+
+/* Returns the model of @slot ("integration" or "user"), or NULL for an
+ * unknown slot name. */
+SlConnection  *sl_application_get_connection (SlApplication *self,
+                                              const char    *slot);
+
+G_END_DECLS
