@@ -851,6 +851,30 @@ test_request_log_no_secrets (void)
   g_rmdir (dir);
 }
 
+/* Returns the "page" member of request @index in the log, or NULL. */
+static const char *
+logged_page (JsonArray *requests,
+             guint      index)
+{
+  JsonObject *record = json_array_get_object_element (requests, index);
+
+  return json_object_get_string_member_with_default (record, "page", NULL);
+}
+
+static void
+test_request_log_pages (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *transaction = NULL;
+  g_autoptr(Response) consent = log_in_with_form (stand_in, &transaction);
+  g_autoptr(JsonArray) requests = sl_test_stand_in_get_requests (stand_in);
+
+  g_assert_cmpuint (json_array_get_length (requests), ==, 3);
+  g_assert_cmpstr (logged_page (requests, 0), ==, "login");
+  g_assert_cmpstr (logged_page (requests, 1), ==, "login-failed");
+  g_assert_cmpstr (logged_page (requests, 2), ==, "consent");
+}
+
 /* Runs the stand-in with @args and checks that it exits with status 2
  * and explains why on standard error. */
 static void
@@ -945,6 +969,7 @@ main (int   argc,
   g_test_add_func ("/stand-in/fault/delay", test_fault_delay);
   g_test_add_func ("/stand-in/fault/drop", test_fault_drop);
   g_test_add_func ("/stand-in/log/no-secrets", test_request_log_no_secrets);
+  g_test_add_func ("/stand-in/log/pages", test_request_log_pages);
   g_test_add_func ("/stand-in/fixture/malformed", test_malformed_fixture);
 
   return g_test_run ();

@@ -110,6 +110,7 @@ respond_error_page (StandIn           *self,
 {
   g_autofree char *page = stand_in_page_error (error, description);
 
+  stand_in_note_page (msg, "error");
   stand_in_respond_html (self, msg, SOUP_STATUS_BAD_REQUEST, page);
 }
 
@@ -179,6 +180,7 @@ show_login_or_sign_in (StandIn             *self,
     }
 
   page = stand_in_page_login (transaction_id, NULL, FALSE);
+  stand_in_note_page (msg, "login");
   stand_in_respond_html (self, msg, SOUP_STATUS_OK, page);
 }
 
@@ -245,6 +247,7 @@ handle_login (StandIn           *self,
     {
       g_debug ("Rejected a sign-in: unknown or inactive user, or wrong password");
       page = stand_in_page_login (g_hash_table_lookup (form, "transaction"), username, TRUE);
+      stand_in_note_page (msg, "login-failed");
       stand_in_respond_html (self, msg, SOUP_STATUS_OK, page);
       return;
     }
@@ -252,6 +255,7 @@ handle_login (StandIn           *self,
   transaction->user = user;
   page = stand_in_page_consent (g_hash_table_lookup (form, "transaction"),
                                 transaction->client, user);
+  stand_in_note_page (msg, "consent");
   stand_in_respond_html (self, msg, SOUP_STATUS_OK, page);
 }
 

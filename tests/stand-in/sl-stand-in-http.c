@@ -101,6 +101,18 @@ stand_in_note_grant_type (SoupServerMessage *msg,
     json_object_set_string_member (record, "grant_type", grant_type);
 }
 
+/* Records which HTML page answered @msg ("login", "login-failed",
+ * "consent" or "error"), so tests can tell what the browser shows. */
+void
+stand_in_note_page (SoupServerMessage *msg,
+                    const char        *page)
+{
+  JsonObject *record = g_object_get_data (G_OBJECT (msg), RECORD_KEY);
+
+  if (record != NULL)
+    json_object_set_string_member (record, "page", page);
+}
+
 /* Closes the connection of @msg without sending anything back. */
 static void
 drop_connection (StandIn           *self,

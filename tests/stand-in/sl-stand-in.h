@@ -155,6 +155,8 @@ void                 stand_in_add_route                (StandIn              *se
 GHashTable          *stand_in_read_form                (SoupServerMessage    *msg);
 void                 stand_in_note_grant_type          (SoupServerMessage    *msg,
                                                         const char           *grant_type);
+void                 stand_in_note_page                (SoupServerMessage    *msg,
+                                                        const char           *page);
 void                 stand_in_respond                  (StandIn              *self,
                                                         SoupServerMessage    *msg,
                                                         guint                 status,
