@@ -1,1 +1,106 @@
-print("1..0 # SKIP not written yet")
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Signs in through the stand-in's real HTML login form in the embedded
+WebKit view, typing with xdotool as a person would: a wrong password, then
+the right one, then Deny on the consent page; and finally a full sign-in
+with Allow."""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+import sl_e2e as e2e  # noqa: E402
+
+DIALOG = "Sign in to Salesforce"
+USERNAME = "integration@acme.example.com"
+PASSWORD = "Integration-Demo-1"
+
+
+def login_posts(stand_in):
+    return stand_in.count("login", "POST")
+
+
+def open_login_form(tap, app, stand_in, label):
+    authorize_before = stand_in.count("authorize")
+    app.activate("connect", "integration")
+    tap.check(e2e.wait_until(lambda: e2e.window_exists(DIALOG), 30), f"{label}: sign-in dialog opens")
+    tap.check(e2e.wait_until(lambda: stand_in.count("authorize") > authorize_before, 30),
+              f"{label}: dialog loads the authorize page")
+    tap.check(e2e.wait_until(lambda: stand_in.last_page() == "login", 30),
+              f"{label}: login form is shown", stand_in.pages())
+    e2e.focus_window(DIALOG)
+    time.sleep(0.5)
+
+
+def submit_credentials(stand_in, username, password):
+    posts = login_posts(stand_in)
+    e2e.press("ctrl+a")
+    e2e.type_text(username)
+    e2e.press("Tab", "ctrl+a")
+    e2e.type_text(password)
+    e2e.press("Return")
+    return e2e.wait_until(lambda: login_posts(stand_in) > posts, 20)
+
+
+def main():
+    tap = e2e.Tap()
+    stand_in = e2e.StandIn()
+    e2e.write_settings(stand_in.url)
+    app = e2e.App()
+
+    open_login_form(tap, app, stand_in, "first attempt")
+    e2e.screenshot("form-01-login-page")
+
+    tap.check(submit_credentials(stand_in, USERNAME, "wrong-password"),
+              "wrong password is submitted")
+    tap.check(e2e.wait_until(lambda: stand_in.last_page() == "login-failed", 20),
+              "wrong password shows the login error", stand_in.pages())
+    e2e.screenshot("form-02-wrong-password")
+    tap.check(e2e.window_exists(DIALOG), "dialog stays open after a wrong password")
+
+    e2e.focus_window(DIALOG)
+    tap.check(submit_credentials(stand_in, USERNAME, PASSWORD), "right password is submitted")
+    tap.check(e2e.wait_until(lambda: stand_in.last_page() == "consent", 20),
+              "right password leads to the consent page", stand_in.pages())
+    e2e.screenshot("form-03-consent")
+
+    # Allow has the focus; Shift+Tab moves to Deny, which comes first.
+    e2e.focus_window(DIALOG)
+    e2e.press("shift+Tab", "Return")
+    tap.check(e2e.wait_until(lambda: not e2e.window_exists(DIALOG), 20), "Deny closes the dialog")
+    tap.check(stand_in.count("token") == 0, "Deny never reaches the token endpoint")
+    tap.check(e2e.wait_until(lambda: e2e.shows_text("denied"), 10),
+              "window says access was denied", e2e.accessible_texts())
+    state = e2e.slot_state("integration") or {}
+    tap.check(state.get("state") == "disconnected", "slot stays disconnected after Deny", state)
+    e2e.screenshot("form-04-denied")
+
+    # Escape half way leaves everything as it was.
+    open_login_form(tap, app, stand_in, "cancelled attempt")
+    e2e.press("Escape")
+    tap.check(e2e.wait_until(lambda: not e2e.window_exists(DIALOG), 10), "Escape closes the dialog")
+    tap.check(e2e.keyring_item_count("integration") == 0, "Escape stores nothing")
+
+    open_login_form(tap, app, stand_in, "second attempt")
+    tap.check(submit_credentials(stand_in, USERNAME, PASSWORD), "right password is submitted again")
+    tap.check(e2e.wait_until(lambda: stand_in.last_page() == "consent", 20),
+              "consent page is shown again", stand_in.pages())
+    e2e.focus_window(DIALOG)
+    e2e.press("Return")
+    state = e2e.wait_until(
+        lambda: (e2e.slot_state("integration") or {}).get("state") == "connected", 30)
+    tap.check(state, "Allow connects the integration user")
+    state = e2e.slot_state("integration") or {}
+    tap.check(state.get("email") == USERNAME, "status shows the signed-in email", state)
+    tap.check(e2e.keyring_item_count("integration") == 1, "keyring holds the connection")
+    tap.check(e2e.wait_until(lambda: e2e.shows_text(USERNAME), 10),
+              "window shows the signed-in email", e2e.accessible_texts())
+    e2e.screenshot("form-05-connected")
+
+    tap.check(app.stop() == 0, "app quits cleanly")
+    stand_in.stop()
+    tap.finish()
+
+
+if __name__ == "__main__":
+    main()
