@@ -135,7 +135,9 @@ parse_json_object (const char *content_type,
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
     {
-      g_debug ("Response body is not JSON: %s", error->message);
+      /* The parser's message can quote part of the body, which may hold a
+       * token, so only the fact is logged. */
+      g_debug ("Response body is not JSON");
       return NULL;
     }
 
