@@ -155,14 +155,21 @@ sl_sign_in_dialog_has_callback (SlSignInDialog *self)
   return self->callback_received;
 }
 
+/* Returns TRUE for the navigations a login page needs: http and https,
+ * and about:blank or about:srcdoc, which pages use for empty frames. */
 static gboolean
 is_web_scheme (const char *uri)
 {
   g_autofree char *scheme = g_uri_parse_scheme (uri);
 
-  return scheme != NULL
-         && (g_ascii_strcasecmp (scheme, "https") == 0
-             || g_ascii_strcasecmp (scheme, "http") == 0);
+  if (scheme == NULL)
+    return FALSE;
+
+  if (g_ascii_strcasecmp (scheme, "about") == 0)
+    return g_strcmp0 (uri, "about:blank") == 0 || g_strcmp0 (uri, "about:srcdoc") == 0;
+
+  return g_ascii_strcasecmp (scheme, "https") == 0
+         || g_ascii_strcasecmp (scheme, "http") == 0;
 }
 
 static gboolean
@@ -186,7 +193,7 @@ decide_navigation (SlSignInDialog               *self,
 
   if (!is_web_scheme (uri))
     {
-      g_debug ("Blocked a navigation to a scheme other than http and https");
+      g_debug ("Blocked a navigation to a scheme other than http, https and about");
       webkit_policy_decision_ignore (WEBKIT_POLICY_DECISION (decision));
       return TRUE;
     }
