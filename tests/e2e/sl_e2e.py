@@ -228,7 +228,7 @@ def type_text(text):
 
 def press(*keys):
     for key in keys:
-        subprocess.run(["xdotool", "key", key], check=True)
+        subprocess.run(["xdotool", "key", "--clearmodifiers", key], check=True)
         time.sleep(0.2)
 
 
