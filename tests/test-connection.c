@@ -262,6 +262,23 @@ test_sign_in_from_disconnected (void)
 }
 
 static void
+test_sign_in_cancelled_after_error (void)
+{
+  g_autoptr(SlConnection) connection = sl_connection_new (SL_SLOT_USER);
+
+  sl_connection_begin_sign_in (connection);
+  sl_connection_report_error (connection, "Access was denied.", "access_denied");
+
+  sl_connection_begin_sign_in (connection);
+  g_assert_null (sl_connection_get_last_error (connection));
+  sl_connection_cancel_sign_in (connection);
+
+  g_assert_cmpint (sl_connection_get_state (connection), ==, SL_CONNECTION_STATE_ERROR);
+  g_assert_cmpstr (sl_connection_get_last_error (connection), ==, "Access was denied.");
+  g_assert_cmpstr (sl_connection_get_last_error_code (connection), ==, "access_denied");
+}
+
+static void
 test_sign_in_from_connected (void)
 {
   g_autoptr(SlConnection) connection = sl_connection_new (SL_SLOT_USER);
@@ -627,6 +644,8 @@ main (int   argc,
   g_test_add_func ("/connection/slot-names", test_slot_names);
   g_test_add_func ("/connection/notify-only-on-change", test_notify_only_on_change);
   g_test_add_func ("/connection/sign-in/from-disconnected", test_sign_in_from_disconnected);
+  g_test_add_func ("/connection/sign-in/cancelled-after-error",
+                   test_sign_in_cancelled_after_error);
   g_test_add_func ("/connection/sign-in/from-connected", test_sign_in_from_connected);
   g_test_add_func ("/connection/sign-in/from-needs-reauth", test_sign_in_from_needs_reauth);
   g_test_add_func ("/connection/store-then-load", test_store_then_load);

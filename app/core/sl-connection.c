@@ -26,9 +26,12 @@ struct _SlConnection
   char             *last_error_code;
   guint             busy_count;
 
-  /* Set between sl_connection_begin_sign_in() and the end of the sign-in. */
+  /* Set between sl_connection_begin_sign_in() and the end of the sign-in,
+   * so a cancelled sign-in can put back the state and error it replaced. */
   gboolean          signing_in;
   SlConnectionState state_before_sign_in;
+  char             *error_before_sign_in;
+  char             *error_code_before_sign_in;
 };
 
 G_DEFINE_FINAL_TYPE (SlConnection, sl_connection, G_TYPE_OBJECT)
@@ -172,6 +175,8 @@ sl_connection_finalize (GObject *object)
   g_clear_pointer (&self->connected_at, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->last_error_code, g_free);
+  g_clear_pointer (&self->error_before_sign_in, g_free);
+  g_clear_pointer (&self->error_code_before_sign_in, g_free);
 
   G_OBJECT_CLASS (sl_connection_parent_class)->finalize (object);
 }
@@ -496,7 +501,13 @@ sl_connection_begin_sign_in (SlConnection *self)
   g_return_if_fail (SL_IS_CONNECTION (self));
 
   if (!self->signing_in)
-    self->state_before_sign_in = self->state;
+    {
+      self->state_before_sign_in = self->state;
+      g_free (self->error_before_sign_in);
+      g_free (self->error_code_before_sign_in);
+      self->error_before_sign_in = g_strdup (self->last_error);
+      self->error_code_before_sign_in = g_strdup (self->last_error_code);
+    }
   self->signing_in = TRUE;
 
   g_object_freeze_notify (G_OBJECT (self));
@@ -515,7 +526,13 @@ sl_connection_cancel_sign_in (SlConnection *self)
     return;
 
   self->signing_in = FALSE;
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->last_error, self->error_before_sign_in, PROP_LAST_ERROR);
+  set_string (self, &self->last_error_code, self->error_code_before_sign_in,
+              PROP_LAST_ERROR_CODE);
   sl_connection_set_state (self, self->state_before_sign_in);
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /* Returns the diagnostic code for a keyring error, e.g. "keyring-locked". */
