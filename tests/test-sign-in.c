@@ -274,6 +274,32 @@ test_userinfo_failure (Fixture       *fixture,
 }
 
 static void
+test_userinfo_rejects_new_token (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autoptr(SlSignIn) sign_in = sl_sign_in_new (fixture->client, "integration", FALSE);
+  g_autoptr(SlCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *callback = authorize (fixture, sign_in);
+  gint64 deadline;
+
+  sl_test_stand_in_add_fault (fixture->stand_in,
+                              "{\"endpoint\": \"userinfo\", \"status\": 403, \"content_type\":"
+                              " \"text/plain\", \"body\": \"Bad_OAuth_Token\", \"times\": 1}");
+  credentials = complete (sign_in, callback, &error);
+  g_assert_null (credentials);
+  g_assert_error (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_BAD_TOKEN);
+  g_assert_nonnull (strstr (error->message, "new access token"));
+
+  /* The token issued by the exchange is revoked in the background. */
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (sl_test_stand_in_count_requests (fixture->stand_in, "revoke") == 0
+         && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (fixture->stand_in, "revoke"), ==, 1);
+}
+
+static void
 add_stand_in_test (const char *path,
                    void (*func) (Fixture *, gconstpointer))
 {
@@ -296,6 +322,7 @@ main (int   argc,
   add_stand_in_test ("/oauth/sign-in/access-denied", test_access_denied);
   add_stand_in_test ("/oauth/sign-in/token-500", test_token_endpoint_500);
   add_stand_in_test ("/oauth/sign-in/userinfo-failure", test_userinfo_failure);
+  add_stand_in_test ("/oauth/sign-in/userinfo-rejects-new-token", test_userinfo_rejects_new_token);
 
   return g_test_run ();
 }

@@ -22,6 +22,9 @@ struct _SlSignIn
   SlAuthRequest *request;
   /* Set once a callback passed its checks, before its code is sent. */
   gboolean used;
+  /* The token just issued, kept until the identity is known, so a sign-in
+   * that fails after the exchange can revoke it. */
+  char *issued_token;
 };
 
 G_DEFINE_FINAL_TYPE (SlSignIn, sl_sign_in, G_TYPE_OBJECT)
@@ -42,6 +45,51 @@ static GParamSpec *properties[N_PROPS];
 static const char complete_tag;
 
 static void
+on_issued_token_revoked (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!sl_token_client_revoke_finish (SL_TOKEN_CLIENT (source), result, &error))
+    g_debug ("Could not revoke the token of a failed sign-in: %s", error->message);
+}
+
+/* Revokes the token of a sign-in that failed after the code exchange, so
+ * no valid token is left behind on Salesforce. Best effort: the revoke is
+ * not cancelled with the sign-in, and its failure is only logged. */
+static void
+revoke_issued_token (SlSignIn *self)
+{
+  if (self->issued_token == NULL)
+    return;
+
+  sl_token_client_revoke_async (self->client, self->issued_token, NULL,
+                                on_issued_token_revoked, NULL);
+  g_clear_pointer (&self->issued_token, sl_secure_free);
+}
+
+/* Returns @error, with a message for a rejected access token that fits a
+ * sign-in that has only just issued it. Takes ownership of @error. */
+static GError *
+explain_identity_error (GError *error)
+{
+  GError *explained = NULL;
+
+  if (!g_error_matches (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_BAD_TOKEN))
+    return error;
+
+  sl_oauth_set_error (&explained, SL_OAUTH_ERROR_BAD_TOKEN,
+                      sl_oauth_error_get_server_code (error),
+                      _("Salesforce completed the sign-in but then rejected its new access "
+                        "token. Try again; if this keeps happening, ask your Salesforce "
+                        "administrator to check that this user may use the API."));
+  g_error_free (error);
+
+  return explained;
+}
+
+static void
 on_identity_fetched (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
@@ -56,10 +104,12 @@ on_identity_fetched (GObject      *source,
   if (credentials == NULL)
     {
       g_debug ("Sign-in for slot %s failed at userinfo: %s", self->slot, error->message);
-      g_task_return_error (task, error);
+      revoke_issued_token (self);
+      g_task_return_error (task, explain_identity_error (error));
       return;
     }
 
+  g_clear_pointer (&self->issued_token, sl_secure_free);
   g_clear_pointer (&credentials->connected_at, g_date_time_unref);
   credentials->connected_at = g_date_time_new_now_utc ();
 
@@ -88,6 +138,10 @@ on_code_exchanged (GObject      *source,
       return;
     }
 
+  g_clear_pointer (&self->issued_token, sl_secure_free);
+  self->issued_token = g_strdup (credentials->refresh_token != NULL
+                                 ? credentials->refresh_token
+                                 : credentials->access_token);
   sl_token_client_fetch_identity_async (self->client, credentials,
                                         g_task_get_cancellable (task),
                                         on_identity_fetched, g_object_ref (task));
@@ -179,6 +233,7 @@ sl_sign_in_finalize (GObject *object)
   g_clear_object (&self->request);
   g_clear_object (&self->client);
   g_clear_pointer (&self->slot, g_free);
+  g_clear_pointer (&self->issued_token, sl_secure_free);
 
   G_OBJECT_CLASS (sl_sign_in_parent_class)->finalize (object);
 }
