@@ -102,8 +102,19 @@ test_access_denied (void)
                           "&error_description=end-user+denied+authorization&state=" STATE,
                           SL_OAUTH_ERROR_ACCESS_DENIED);
   g_assert_nonnull (strstr (error->message, "denied"));
-  g_assert_nonnull (strstr (error->message, "end-user denied authorization"));
+  g_assert_null (strstr (error->message, "end-user denied authorization"));
   g_assert_cmpstr (sl_oauth_error_get_server_code (error), ==, "access_denied");
+}
+
+static void
+test_access_denied_other_reason (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  error = expect_failure (CALLBACK "?error=access_denied"
+                          "&error_description=app+blocked+by+administrator&state=" STATE,
+                          SL_OAUTH_ERROR_ACCESS_DENIED);
+  g_assert_nonnull (strstr (error->message, "app blocked by administrator"));
 }
 
 static void
@@ -311,6 +322,7 @@ main (int   argc,
   g_test_add_func ("/oauth/callback/empty-code", test_empty_code);
   g_test_add_func ("/oauth/callback/access-denied", test_access_denied);
   g_test_add_func ("/oauth/callback/access-denied-bare", test_access_denied_without_description);
+  g_test_add_func ("/oauth/callback/access-denied-other", test_access_denied_other_reason);
   g_test_add_func ("/oauth/callback/other-error", test_other_error);
   g_test_add_func ("/oauth/callback/error-after-state", test_error_checked_after_state);
   g_test_add_func ("/oauth/callback/error-wins-over-code", test_error_wins_over_code);

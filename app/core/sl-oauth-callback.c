@@ -154,7 +154,11 @@ set_authorization_error (const CallbackParams  *params,
 
   if (g_str_equal (params->error, "access_denied"))
     {
-      if (description != NULL && description[0] != '\0')
+      /* Pressing Deny gives this fixed English description: the translated
+       * sentence says the same. Other descriptions (an app the
+       * organization blocked, for one) carry information and are kept. */
+      if (description != NULL && description[0] != '\0'
+          && !g_str_equal (description, "end-user denied authorization"))
         message = g_strdup_printf (_("Access to Salesforce was denied: %s. Sign in again "
                                      "and choose Allow to connect."), description);
       else
