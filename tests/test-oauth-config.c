@@ -92,6 +92,44 @@ test_rejects_invalid_hosts (void)
     }
 }
 
+/* Host names beyond the DNS limits (63 characters per label, 253 in all)
+ * cannot resolve, so they are rejected before any sign-in starts. */
+static void
+test_host_name_length_limits (void)
+{
+  g_autofree char *label_63 = g_strnfill (63, 'a');
+  g_autofree char *label_64 = g_strnfill (64, 'a');
+  g_autofree char *label_61 = g_strnfill (61, 'b');
+  /* Three labels of 63, one of 61 and three dots: exactly 253 characters. */
+  g_autofree char *longest_ok = g_strdup_printf ("https://%s.%s.%s.%s", label_63, label_63,
+                                                 label_63, label_61);
+  g_autofree char *too_long = g_strdup_printf ("https://%s.%s.%s.%s.example", label_63,
+                                               label_63, label_63, label_63);
+  g_autofree char *long_label = g_strdup_printf ("https://%s.example.com", label_64);
+  g_autofree char *ok_label = g_strdup_printf ("https://%s.example.com", label_63);
+  g_autofree char *normalized = NULL;
+  g_autoptr(GError) error = NULL;
+
+  normalized = sl_oauth_normalize_login_host (ok_label, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (normalized);
+  g_clear_pointer (&normalized, g_free);
+
+  normalized = sl_oauth_normalize_login_host (longest_ok, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (normalized);
+  g_clear_pointer (&normalized, g_free);
+
+  normalized = sl_oauth_normalize_login_host (long_label, &error);
+  g_assert_null (normalized);
+  g_assert_error (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_INVALID_CONFIG);
+  g_clear_error (&error);
+
+  normalized = sl_oauth_normalize_login_host (too_long, &error);
+  g_assert_null (normalized);
+  g_assert_error (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_INVALID_CONFIG);
+}
+
 static void
 test_null_host_rejected (void)
 {
@@ -350,6 +388,7 @@ main (int   argc,
   g_test_add_func ("/oauth/config/host/valid", test_accepts_valid_hosts);
   g_test_add_func ("/oauth/config/host/invalid", test_rejects_invalid_hosts);
   g_test_add_func ("/oauth/config/host/null", test_null_host_rejected);
+  g_test_add_func ("/oauth/config/host/length-limits", test_host_name_length_limits);
   g_test_add_func ("/oauth/config/host/message-names-value", test_message_names_value);
   g_test_add_func ("/oauth/config/host/message-control-chars",
                    test_message_escapes_control_chars);

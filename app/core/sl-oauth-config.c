@@ -52,23 +52,34 @@ is_loopback_host (const char *host)
          || g_ascii_strcasecmp (host, "localhost") == 0;
 }
 
+/* DNS limits from RFC 1035 section 2.3.4: 63 octets per label and 255 per
+ * name on the wire, which leaves 253 characters in dotted text form. */
+#define MAX_HOST_NAME_CHARS 253
+#define MAX_HOST_LABEL_CHARS 63
+
 /* Accepts a DNS name (letters, digits, '-' and '.', as GUri returns IDNs in
- * their ASCII form) or an IP address literal. */
+ * their ASCII form) within the DNS length limits, or an IP address literal. */
 static gboolean
 is_valid_host (const char *host)
 {
+  gsize label_length = 0;
+
   if (host == NULL || host[0] == '\0')
     return FALSE;
 
   if (strchr (host, ':') != NULL)
     return g_hostname_is_ip_address (host);
 
-  if (host[0] == '.' || host[0] == '-')
+  if (host[0] == '.' || host[0] == '-' || strlen (host) > MAX_HOST_NAME_CHARS)
     return FALSE;
 
   for (const char *p = host; *p != '\0'; p++)
     {
       if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+        return FALSE;
+
+      label_length = *p == '.' ? 0 : label_length + 1;
+      if (label_length > MAX_HOST_LABEL_CHARS)
         return FALSE;
     }
 
