@@ -1,0 +1,146 @@
+/* sl-rest-client.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "sl-credentials.h"
+
+G_BEGIN_DECLS
+
+#define SL_REST_ERROR (sl_rest_error_quark ())
+
+/**
+ * SlRestError:
+ * @SL_REST_ERROR_SESSION_EXPIRED: 401 `INVALID_SESSION_ID`
+ * @SL_REST_ERROR_NO_ACCESS: `INSUFFICIENT_ACCESS_OR_READONLY` and other 403s
+ * @SL_REST_ERROR_NOT_FOUND: `NOT_FOUND`, or a query that matched nothing
+ * @SL_REST_ERROR_VALIDATION: `FIELD_CUSTOM_VALIDATION_EXCEPTION`,
+ *   `REQUIRED_FIELD_MISSING`, `STRING_TOO_LONG` and other rejected input
+ * @SL_REST_ERROR_LIMIT_EXCEEDED: `REQUEST_LIMIT_EXCEEDED`
+ * @SL_REST_ERROR_OFFLINE: Salesforce could not be reached
+ * @SL_REST_ERROR_TIMED_OUT: no answer in time; the request may have taken effect
+ * @SL_REST_ERROR_UNEXPECTED_RESPONSE: a body that is not Salesforce's JSON
+ * @SL_REST_ERROR_FAILED: any other `errorCode`
+ *
+ * Errors of REST calls. The message is translated and says what happened in
+ * words a support agent understands; for validation errors it is Salesforce's
+ * own `message`, which is already in the user's language.
+ */
+typedef enum
+{
+  SL_REST_ERROR_SESSION_EXPIRED,
+  SL_REST_ERROR_NO_ACCESS,
+  SL_REST_ERROR_NOT_FOUND,
+  SL_REST_ERROR_VALIDATION,
+  SL_REST_ERROR_LIMIT_EXCEEDED,
+  SL_REST_ERROR_OFFLINE,
+  SL_REST_ERROR_TIMED_OUT,
+  SL_REST_ERROR_UNEXPECTED_RESPONSE,
+  SL_REST_ERROR_FAILED,
+} SlRestError;
+
+GQuark              sl_rest_error_quark          (void);
+
+/* The first `errorCode` of Salesforce's error array, or NULL. */
+const char         *sl_rest_error_get_error_code (const GError *error);
+/* The `fields` of the first error, NULL-terminated, or NULL. */
+const char * const *sl_rest_error_get_fields     (const GError *error);
+
+/* Parses a REST error response (a JSON array of {message, errorCode,
+ * fields}) into @error. Non-JSON or empty bodies become
+ * SL_REST_ERROR_UNEXPECTED_RESPONSE. Public for tests and fuzzing. */
+void                sl_rest_parse_error          (guint         status,
+                                                  const char   *content_type,
+                                                  GBytes       *body,
+                                                  GError      **error);
+
+/**
+ * SlCase:
+ *
+ * The fields of a Case the Cases page shows.
+ */
+typedef struct _SlCase
+{
+  char *id;
+  char *case_number;
+  char *subject;
+  char *status;
+  char *owner_id;
+  char *owner_name;
+} SlCase;
+
+#define SL_TYPE_CASE (sl_case_get_type ())
+GType   sl_case_get_type (void) G_GNUC_CONST;
+SlCase *sl_case_copy     (const SlCase *self);
+void    sl_case_free     (SlCase       *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SlCase, sl_case_free)
+
+#define SL_TYPE_REST_CLIENT (sl_rest_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (SlRestClient, sl_rest_client, SL, REST_CLIENT, GObject)
+
+/* Creates a client that calls `{instance_url}/services/data/v{api_version}/`
+ * as the user of @credentials (its access token and user ID are copied) over
+ * @session, which is shared and reused. @api_version is e.g. "62.0". */
+SlRestClient *sl_rest_client_new (SoupSession         *session,
+                                  const SlCredentials *credentials,
+                                  const char          *api_version);
+
+const char   *sl_rest_client_get_user_id (SlRestClient *self);
+
+/* Looks a case up by its CaseNumber (SOQL on Case: Id, CaseNumber,
+ * Subject, Status, OwnerId, Owner.Name). No match is SL_REST_ERROR_NOT_FOUND. */
+void     sl_rest_client_find_case_async    (SlRestClient        *self,
+                                            const char          *case_number,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+SlCase  *sl_rest_client_find_case_finish   (SlRestClient        *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+/* Creates a CaseComment on @case_id and returns its ID. With @is_retry,
+ * it first looks for a comment with the same body that this user created
+ * on the case in the last @retry_window_seconds and returns that comment's
+ * ID instead of posting again, so a retry after a timeout never posts the
+ * comment twice. */
+void     sl_rest_client_post_comment_async  (SlRestClient        *self,
+                                             const char          *case_id,
+                                             const char          *body,
+                                             gboolean             is_published,
+                                             gboolean             is_retry,
+                                             guint                retry_window_seconds,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+char    *sl_rest_client_post_comment_finish (SlRestClient        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* PATCHes the Case @case_id with @fields (e.g. {"Status": "Working"} or
+ * {"OwnerId": "005..."}); Salesforce answers 204. */
+void     sl_rest_client_update_case_async   (SlRestClient        *self,
+                                             const char          *case_id,
+                                             JsonObject          *fields,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+gboolean sl_rest_client_update_case_finish  (SlRestClient        *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* Returns the active values of the Case Status picklist, from
+ * `GET sobjects/Case/describe`, as a NULL-terminated array. */
+void     sl_rest_client_get_case_statuses_async  (SlRestClient        *self,
+                                                  GCancellable        *cancellable,
+                                                  GAsyncReadyCallback  callback,
+                                                  gpointer             user_data);
+char   **sl_rest_client_get_case_statuses_finish (SlRestClient        *self,
+                                                  GAsyncResult        *result,
+                                                  GError             **error);
+
+G_END_DECLS
