@@ -13,6 +13,10 @@
 #include <signal.h>
 #include <sys/prctl.h>
 
+/* A connected app and callback of tests/fixtures/test-org.json. */
+#define TEST_CLIENT_ID "SupportLogicConnectDemo"
+#define TEST_REDIRECT_URI "com.supportlogic.connect:/oauth2/callback"
+
 struct _SlTestStandIn
 {
   GSubprocess      *process;
@@ -249,6 +253,158 @@ sl_test_stand_in_authorize (SlTestStandIn *self,
     g_error ("Authorize answered %u without a Location header", soup_message_get_status (msg));
 
   return g_strdup (location);
+}
+
+static JsonNode *
+parse_json (GBytes     *body,
+            const char *what)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   g_bytes_get_size (body), &error))
+    g_error ("%s is not JSON: %s", what, error->message);
+  if (json_parser_get_root (parser) == NULL)
+    g_error ("%s is empty", what);
+
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+/* Returns the current records of @object ("Case", "CaseComment" or
+ * "User") with all their fields, in creation order. */
+JsonArray *
+sl_test_stand_in_get_records (SlTestStandIn *self,
+                              const char    *object)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (object != NULL, NULL);
+
+  path = g_strconcat ("/__control/records/", object, NULL);
+  body = send_control (self, SOUP_METHOD_GET, path, NULL);
+  root = parse_json (body, "The record list");
+  if (!JSON_NODE_HOLDS_ARRAY (root))
+    g_error ("The record list is not a JSON array");
+
+  return json_array_ref (json_node_get_array (root));
+}
+
+/* Makes authorize sign @username in without the login form, as
+ * --auto-sign-in does; NULL switches that off. */
+void
+sl_test_stand_in_set_auto_sign_in (SlTestStandIn *self,
+                                   const char    *username)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) body = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "username");
+  if (username != NULL)
+    json_builder_add_string_value (builder, username);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json = json_to_string (root, FALSE);
+  body = send_control (self, SOUP_METHOD_POST, "/__control/auto-sign-in", json);
+}
+
+/* Returns BASE64URL(SHA256(@verifier)), the S256 PKCE challenge. */
+static char *
+compute_challenge (const char *verifier)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+  char *challenge;
+
+  g_checksum_update (checksum, (const guchar *) verifier, -1);
+  g_checksum_get_digest (checksum, digest, &length);
+  challenge = g_base64_encode (digest, length);
+  g_strdelimit (challenge, "+", '-');
+  g_strdelimit (challenge, "/", '_');
+  *strchrnul (challenge, '=') = '\0';
+
+  return challenge;
+}
+
+/* Returns the authorization code of a sign-in through auto sign-in. */
+static char *
+authorize_code (SlTestStandIn *self,
+                const char    *challenge)
+{
+  g_autofree char *query = soup_form_encode ("response_type", "code",
+                                             "client_id", TEST_CLIENT_ID,
+                                             "redirect_uri", TEST_REDIRECT_URI,
+                                             "code_challenge", challenge,
+                                             "code_challenge_method", "S256",
+                                             NULL);
+  g_autofree char *uri = g_strconcat (self->url, "/services/oauth2/authorize?", query, NULL);
+  g_autofree char *callback = sl_test_stand_in_authorize (self, uri);
+  g_autoptr(GUri) parsed = g_uri_parse (callback, G_URI_FLAGS_ENCODED_QUERY, NULL);
+  g_autoptr(GHashTable) params = NULL;
+
+  if (parsed == NULL || g_uri_get_query (parsed) == NULL)
+    g_error ("Authorize redirected to an unexpected URI");
+  params = g_uri_parse_params (g_uri_get_query (parsed), -1, "&", G_URI_PARAMS_WWW_FORM, NULL);
+  if (params == NULL || g_hash_table_lookup (params, "code") == NULL)
+    g_error ("Authorize redirected without a code");
+
+  return g_strdup (g_hash_table_lookup (params, "code"));
+}
+
+/* Signs @username in through authorize and the token endpoint and returns
+ * an access token for the REST API.  This leaves auto sign-in set to
+ * @username.  g_error()s on failure. */
+char *
+sl_test_stand_in_get_access_token (SlTestStandIn *self,
+                                   const char    *username)
+{
+  const char *verifier = "stand-in-test-verifier-0123456789-abcdefghijklmnop";
+  g_autofree char *challenge = compute_challenge (verifier);
+  g_autofree char *code = NULL;
+  g_autofree char *form = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) request = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  const char *token;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (username != NULL, NULL);
+
+  sl_test_stand_in_set_auto_sign_in (self, username);
+  code = authorize_code (self, challenge);
+  form = soup_form_encode ("grant_type", "authorization_code", "code", code,
+                           "client_id", TEST_CLIENT_ID, "redirect_uri", TEST_REDIRECT_URI,
+                           "code_verifier", verifier, NULL);
+  uri = g_strconcat (self->url, "/services/oauth2/token", NULL);
+  msg = soup_message_new (SOUP_METHOD_POST, uri);
+  request = g_bytes_new (form, strlen (form));
+  soup_message_set_request_body_from_bytes (msg, SOUP_FORM_MIME_TYPE_URLENCODED, request);
+  body = send_message (msg);
+
+  root = parse_json (body, "The token response");
+  token = JSON_NODE_HOLDS_OBJECT (root)
+          ? json_object_get_string_member_with_default (json_node_get_object (root),
+                                                        "access_token", NULL)
+          : NULL;
+  if (soup_message_get_status (msg) != SOUP_STATUS_OK || token == NULL)
+    g_error ("The token endpoint answered %u without an access token",
+             soup_message_get_status (msg));
+
+  return g_strdup (token);
 }
 
 /* Stops the stand-in with SIGTERM, waits for it to exit and frees @self. */

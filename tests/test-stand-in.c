@@ -918,6 +918,13 @@ assert_fixture_rejected (const char *contents)
   g_rmdir (dir);
 }
 
+/* A valid fixture without its closing brace, for adding one member. */
+#define MINIMAL_FIXTURE \
+  "{\"org\": {\"id\": \"00D5g00000TestOrgA\", \"name\": \"Acme\"}, " \
+  "\"clients\": [{\"client_id\": \"C\", \"redirect_uris\": [\"x:/\"]}], " \
+  "\"users\": [{\"user_id\": \"0055g00000AliceAAA\", \"username\": \"a@b.example\", " \
+  "\"password\": \"p\", \"email\": \"a@b.example\", \"name\": \"A\"}]"
+
 static void
 test_malformed_fixture (void)
 {
@@ -926,6 +933,8 @@ test_malformed_fixture (void)
                                   "--fault", "rest:status=500", NULL };
   const char *unknown_user[] = { "--fixture", g_getenv ("SL_TEST_FIXTURE"),
                                  "--auto-sign-in", "nobody@acme.example.com", NULL };
+  const char *zero_api_limit[] = { "--fixture", g_getenv ("SL_TEST_FIXTURE"),
+                                   "--api-limit", "0", NULL };
 
   assert_fixture_rejected ("{ not json");
   assert_fixture_rejected ("[]");
@@ -937,9 +946,891 @@ test_malformed_fixture (void)
                            "\"clients\": [{\"client_id\": \"C\", \"redirect_uris\": [\"x:/\"]}], "
                            "\"users\": [{\"user_id\": \"0055g00000AliceAAA\", "
                            "\"username\": \"a@b.example\", \"active\": \"yes\"}]}");
+  assert_fixture_rejected (MINIMAL_FIXTURE ", \"cases\": [{\"id\": \"5005g00000Case1AAA\", "
+                           "\"case_number\": \"1\", \"subject\": \"S\", \"status\": \"Bogus\", "
+                           "\"owner_id\": \"0055g00000AliceAAA\"}]}");
+  assert_fixture_rejected (MINIMAL_FIXTURE ", \"cases\": [{\"id\": \"5005g00000Case1AAA\", "
+                           "\"case_number\": \"1\", \"subject\": \"S\", \"status\": \"New\", "
+                           "\"owner_id\": \"0055g00000NobodyAA\"}]}");
+  assert_fixture_rejected (MINIMAL_FIXTURE ", \"case_statuses\": []}");
+  assert_fixture_rejected (MINIMAL_FIXTURE ", \"validation_rules\": [{\"object\": \"Case\"}]}");
+  assert_fixture_rejected (MINIMAL_FIXTURE ", \"api_limit\": 0}");
   assert_exits_with_usage_error (missing_file);
   assert_exits_with_usage_error (unknown_fault);
+  assert_exits_with_usage_error (zero_api_limit);
   assert_exits_with_usage_error (unknown_user);
+}
+
+/* REST API for case writeback */
+
+#define BOB "bob@acme.example.com"
+#define BOB_ID "0055g00000BobAgAAA"
+#define INTEGRATION_ID "0055g00000IntegrAA"
+#define CASE1_ID "5005g00000Case1AAA"
+#define CASE2_ID "5005g00000Case2AAA"
+#define REST_PATH "/services/data/v62.0/"
+#define CLOSED_MESSAGE "Add a resolution comment in the case before closing it."
+
+/* Sends a REST request to @resource below REST_PATH, with @json_body as
+ * the request body when it is not NULL. */
+static Response *
+rest_request (SlTestStandIn *stand_in,
+              const char    *method,
+              const char    *resource,
+              const char    *access_token,
+              const char    *json_body)
+{
+  g_autofree char *uri = g_strconcat (sl_test_stand_in_get_url (stand_in), REST_PATH, resource,
+                                      NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GError) error = NULL;
+  Response *response;
+
+  g_assert_nonnull (msg);
+  if (access_token != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", access_token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg),
+                                    "Authorization", value);
+    }
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  response = send_message (msg, &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+static Response *
+rest_query (SlTestStandIn *stand_in,
+            const char    *access_token,
+            const char    *soql)
+{
+  g_autofree char *query = soup_form_encode ("q", soql, NULL);
+  g_autofree char *resource = g_strconcat ("query?", query, NULL);
+
+  return rest_request (stand_in, SOUP_METHOD_GET, resource, access_token, NULL);
+}
+
+static Response *
+post_comment (SlTestStandIn *stand_in,
+              const char    *access_token,
+              const char    *json_body)
+{
+  return rest_request (stand_in, SOUP_METHOD_POST, "sobjects/CaseComment", access_token,
+                       json_body);
+}
+
+static Response *
+patch_case (SlTestStandIn *stand_in,
+            const char    *access_token,
+            const char    *case_id,
+            const char    *json_body)
+{
+  g_autofree char *resource = g_strconcat ("sobjects/Case/", case_id, NULL);
+
+  return rest_request (stand_in, "PATCH", resource, access_token, json_body);
+}
+
+/* Checks that @response is a REST error array with one error of @status
+ * and @error_code, and returns that error. */
+static JsonObject *
+assert_rest_error (const Response *response,
+                   guint           status,
+                   const char     *error_code)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonArray *errors;
+  JsonObject *first;
+
+  g_assert_cmpuint (response->status, ==, status);
+  g_assert_true (g_str_has_prefix (response->content_type, "application/json"));
+  json_parser_load_from_data (parser, response->body, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (json_parser_get_root (parser)));
+
+  errors = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (errors), ==, 1);
+  first = json_array_get_object_element (errors, 0);
+  g_assert_cmpstr (json_object_get_string_member (first, "errorCode"), ==, error_code);
+  g_assert_nonnull (json_object_get_string_member (first, "message"));
+
+  return json_object_ref (first);
+}
+
+/* Checks that the "fields" of @error are exactly @expected, NULL-terminated. */
+static void
+assert_error_fields (JsonObject         *error,
+                     const char * const *expected)
+{
+  JsonArray *fields = json_object_get_array_member (error, "fields");
+
+  g_assert_nonnull (fields);
+  g_assert_cmpuint (json_array_get_length (fields), ==, g_strv_length ((char **) expected));
+  for (guint i = 0; expected[i] != NULL; i++)
+    g_assert_cmpstr (json_array_get_string_element (fields, i), ==, expected[i]);
+}
+
+static const char * const no_fields[] = { NULL };
+
+/* Returns the record of @object with the ID @id from the control endpoint. */
+static JsonObject *
+get_record (SlTestStandIn *stand_in,
+            const char    *object,
+            const char    *id)
+{
+  g_autoptr(JsonArray) records = sl_test_stand_in_get_records (stand_in, object);
+
+  for (guint i = 0; i < json_array_get_length (records); i++)
+    {
+      JsonObject *record = json_array_get_object_element (records, i);
+
+      if (g_strcmp0 (json_object_get_string_member (record, "Id"), id) == 0)
+        return json_object_ref (record);
+    }
+
+  return NULL;
+}
+
+static void
+test_rest_query_case (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) response = rest_query (stand_in, token,
+    "SELECT Id, CaseNumber, Subject, Status, OwnerId, Owner.Name FROM Case "
+    "WHERE CaseNumber = '00001001'");
+  g_autoptr(JsonObject) result = NULL;
+  JsonObject *record, *attributes, *owner;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_true (g_str_has_prefix (response->content_type, "application/json"));
+  result = parse_object (response->body);
+  g_assert_cmpint (json_object_get_int_member (result, "totalSize"), ==, 1);
+  g_assert_true (json_object_get_boolean_member (result, "done"));
+
+  record = json_array_get_object_element (json_object_get_array_member (result, "records"), 0);
+  attributes = json_object_get_object_member (record, "attributes");
+  g_assert_cmpstr (json_object_get_string_member (attributes, "type"), ==, "Case");
+  g_assert_cmpstr (json_object_get_string_member (attributes, "url"), ==,
+                   REST_PATH "sobjects/Case/" CASE1_ID);
+  g_assert_cmpstr (json_object_get_string_member (record, "Id"), ==, CASE1_ID);
+  g_assert_cmpstr (json_object_get_string_member (record, "CaseNumber"), ==, "00001001");
+  g_assert_cmpstr (json_object_get_string_member (record, "Subject"), ==,
+                   "Printer on floor 3 does not print");
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "New");
+  g_assert_cmpstr (json_object_get_string_member (record, "OwnerId"), ==, INTEGRATION_ID);
+
+  owner = json_object_get_object_member (record, "Owner");
+  g_assert_nonnull (owner);
+  g_assert_cmpstr (json_object_get_string_member (owner, "Name"), ==, "Integration User");
+  attributes = json_object_get_object_member (owner, "attributes");
+  g_assert_cmpstr (json_object_get_string_member (attributes, "type"), ==, "User");
+}
+
+static void
+test_rest_query_keywords (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) response = rest_query (stand_in, token,
+    "select id, status from CASE where casenumber = '00001002' order by casenumber desc "
+    "limit 5");
+  g_autoptr(JsonObject) result = NULL;
+  JsonObject *record;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  result = parse_object (response->body);
+  g_assert_cmpint (json_object_get_int_member (result, "totalSize"), ==, 1);
+  record = json_array_get_object_element (json_object_get_array_member (result, "records"), 0);
+  /* The response uses the canonical field names. */
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "Working");
+  g_assert_false (json_object_has_member (record, "Subject"));
+}
+
+static void
+test_rest_query_no_match (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) response = rest_query (stand_in, token,
+    "SELECT Id FROM Case WHERE CaseNumber = '99999999'");
+  g_autoptr(JsonObject) result = NULL;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  result = parse_object (response->body);
+  g_assert_cmpint (json_object_get_int_member (result, "totalSize"), ==, 0);
+  g_assert_true (json_object_get_boolean_member (result, "done"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "records")),
+                    ==, 0);
+}
+
+static void
+assert_query_rejected (SlTestStandIn *stand_in,
+                       const char    *token,
+                       const char    *soql,
+                       const char    *error_code)
+{
+  g_autoptr(Response) response = rest_query (stand_in, token, soql);
+  g_autoptr(JsonObject) error = NULL;
+
+  g_test_message ("SOQL: %s", soql);
+  error = assert_rest_error (response, 400, error_code);
+}
+
+static void
+test_rest_query_malformed (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) no_query = rest_request (stand_in, SOUP_METHOD_GET, "query", token, NULL);
+  g_autoptr(JsonObject) error = assert_rest_error (no_query, 400, "MALFORMED_QUERY");
+
+  assert_query_rejected (stand_in, token, "SELECT FROM Case", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id Case", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id FROM Case WHERE", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id FROM Case WHERE Status = 'New' OR "
+                         "Status = 'Working'", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id FROM Case LIMIT x", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id FROM Case WHERE Subject = 'open",
+                         "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id, Id FROM Case", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "DELETE FROM Case", "MALFORMED_QUERY");
+  assert_query_rejected (stand_in, token, "SELECT Id, Priority FROM Case", "INVALID_FIELD");
+  assert_query_rejected (stand_in, token, "SELECT Id, Manager.Name FROM Case", "INVALID_FIELD");
+  assert_query_rejected (stand_in, token, "SELECT Id FROM CaseComment WHERE IsPublished = "
+                         "'true'", "INVALID_FIELD");
+  assert_query_rejected (stand_in, token, "SELECT Id FROM Account", "INVALID_TYPE");
+}
+
+/* Runs every prefix of a valid query and some random strings through the
+ * parser: each must give a result or a REST error, never a crash. */
+static void
+test_rest_query_truncated (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  const char *soql = "SELECT Id, Owner.Name FROM Case WHERE Subject = 'a\\'b' AND "
+                     "Status = 'New' ORDER BY CaseNumber DESC LIMIT 2";
+  g_autoptr(GRand) rand = g_rand_new_with_seed (4711);
+
+  for (gsize length = 1; length <= strlen (soql); length++)
+    {
+      g_autofree char *prefix = g_strndup (soql, length);
+      g_autoptr(Response) response = rest_query (stand_in, token, prefix);
+
+      g_assert_true (response->status == 200 || response->status == 400);
+      g_assert_true (g_str_has_prefix (response->content_type, "application/json"));
+    }
+
+  for (guint i = 0; i < 20; i++)
+    {
+      char text[24];
+      g_autoptr(Response) response = NULL;
+
+      for (guint j = 0; j < sizeof text - 1; j++)
+        text[j] = (char) g_rand_int_range (rand, 32, 127);
+      text[sizeof text - 1] = '\0';
+      response = rest_query (stand_in, token, text);
+      g_assert_cmpuint (response->status, ==, 400);
+    }
+}
+
+static void
+test_rest_query_escaping (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  /* The comment body is: It's fixed in C:\temp */
+  g_autoptr(Response) created = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"It's fixed in C:\\\\temp\"}");
+  g_autoptr(Response) found = rest_query (stand_in, token,
+    "SELECT Id, CommentBody FROM CaseComment WHERE CommentBody = 'It\\'s fixed in C:\\\\temp'");
+  g_autoptr(Response) unknown_escape = rest_query (stand_in, token,
+    "SELECT Id FROM Case WHERE Subject = 'a\\qb'");
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) error = NULL;
+  JsonObject *record;
+
+  g_assert_cmpuint (created->status, ==, 201);
+  g_assert_cmpuint (found->status, ==, 200);
+  result = parse_object (found->body);
+  g_assert_cmpint (json_object_get_int_member (result, "totalSize"), ==, 1);
+  record = json_array_get_object_element (json_object_get_array_member (result, "records"), 0);
+  g_assert_cmpstr (json_object_get_string_member (record, "CommentBody"), ==,
+                   "It's fixed in C:\\temp");
+  error = assert_rest_error (unknown_escape, 400, "MALFORMED_QUERY");
+}
+
+static void
+assert_created (const Response *response,
+                char          **id)
+{
+  g_autoptr(JsonObject) result = NULL;
+
+  g_assert_cmpuint (response->status, ==, 201);
+  result = parse_object (response->body);
+  g_assert_true (json_object_get_boolean_member (result, "success"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (result, "errors")),
+                    ==, 0);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (result, "id"), "00a"));
+  g_assert_cmpuint (strlen (json_object_get_string_member (result, "id")), ==, 18);
+  *id = g_strdup (json_object_get_string_member (result, "id"));
+}
+
+static void
+test_rest_comment_create (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) response = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"Called the customer back.\", "
+    "\"IsPublished\": true}");
+  g_autoptr(GRegex) date_regex =
+    g_regex_new ("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}\\+0000$",
+                 G_REGEX_DEFAULT, G_REGEX_MATCH_DEFAULT, NULL);
+  g_autoptr(JsonObject) record = NULL;
+  g_autofree char *id = NULL;
+
+  assert_created (response, &id);
+  record = get_record (stand_in, "CaseComment", id);
+  g_assert_nonnull (record);
+  g_assert_cmpstr (json_object_get_string_member (record, "ParentId"), ==, CASE2_ID);
+  g_assert_cmpstr (json_object_get_string_member (record, "CommentBody"), ==,
+                   "Called the customer back.");
+  g_assert_true (json_object_get_boolean_member (record, "IsPublished"));
+  g_assert_cmpstr (json_object_get_string_member (record, "CreatedById"), ==, ALICE_ID);
+  g_assert_true (g_regex_match (date_regex, json_object_get_string_member (record,
+                                                                           "CreatedDate"),
+                                G_REGEX_MATCH_DEFAULT, NULL));
+}
+
+static void
+test_rest_comment_query_own (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) first = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"First\"}");
+  g_autoptr(Response) second = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"Second\", \"IsPublished\": false}");
+  g_autoptr(Response) other_case = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE1_ID "\", \"CommentBody\": \"Elsewhere\"}");
+  g_autoptr(Response) found = rest_query (stand_in, token,
+    "SELECT Id, CommentBody, IsPublished, CreatedById, CreatedDate FROM CaseComment "
+    "WHERE ParentId = '" CASE2_ID "' AND CreatedById = '" ALICE_ID "' "
+    "ORDER BY CreatedDate DESC LIMIT 20");
+  g_autoptr(Response) limited = rest_query (stand_in, token,
+    "SELECT Id FROM CaseComment WHERE ParentId = '" CASE2_ID "' LIMIT 1");
+  g_autoptr(JsonObject) result = NULL;
+  g_autoptr(JsonObject) limited_result = NULL;
+  JsonArray *records;
+
+  g_assert_cmpuint (first->status, ==, 201);
+  g_assert_cmpuint (second->status, ==, 201);
+  g_assert_cmpuint (other_case->status, ==, 201);
+  g_assert_cmpuint (found->status, ==, 200);
+  result = parse_object (found->body);
+  g_assert_cmpint (json_object_get_int_member (result, "totalSize"), ==, 2);
+  records = json_object_get_array_member (result, "records");
+  /* Newest first, and IsPublished defaults to false. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 0),
+                                                  "CommentBody"), ==, "Second");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (records, 1),
+                                                  "CommentBody"), ==, "First");
+  g_assert_false (json_object_get_boolean_member (json_array_get_object_element (records, 1),
+                                                  "IsPublished"));
+
+  limited_result = parse_object (limited->body);
+  g_assert_cmpint (json_object_get_int_member (limited_result, "totalSize"), ==, 1);
+}
+
+static void
+test_rest_comment_errors (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) missing = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\"}");
+  g_autoptr(Response) empty = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"\"}");
+  g_autoptr(Response) unknown_parent = post_comment (stand_in, token,
+    "{\"ParentId\": \"5005g00000NoCaseAAA\", \"CommentBody\": \"Hello\"}");
+  g_autoptr(Response) unknown_field = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"Hello\", \"Mood\": \"happy\"}");
+  g_autoptr(Response) not_json = post_comment (stand_in, token, "{\"ParentId\": ");
+  g_autoptr(JsonObject) error = NULL;
+  g_autoptr(JsonArray) comments = NULL;
+  const char * const comment_body[] = { "CommentBody", NULL };
+
+  error = assert_rest_error (missing, 400, "REQUIRED_FIELD_MISSING");
+  assert_error_fields (error, comment_body);
+  g_clear_pointer (&error, json_object_unref);
+  error = assert_rest_error (empty, 400, "REQUIRED_FIELD_MISSING");
+  assert_error_fields (error, comment_body);
+  g_clear_pointer (&error, json_object_unref);
+  error = assert_rest_error (unknown_parent, 400, "INVALID_CROSS_REFERENCE_KEY");
+  g_clear_pointer (&error, json_object_unref);
+  error = assert_rest_error (unknown_field, 400, "INVALID_FIELD");
+  g_clear_pointer (&error, json_object_unref);
+  error = assert_rest_error (not_json, 400, "JSON_PARSER_ERROR");
+
+  comments = sl_test_stand_in_get_records (stand_in, "CaseComment");
+  g_assert_cmpuint (json_array_get_length (comments), ==, 0);
+}
+
+static void
+test_rest_comment_no_access (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, BOB);
+  g_autoptr(Response) response = post_comment (stand_in, token,
+    "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"Hello\"}");
+  g_autoptr(JsonObject) error = assert_rest_error (response, 400,
+                                                   "INSUFFICIENT_ACCESS_OR_READONLY");
+  g_autoptr(JsonArray) comments = sl_test_stand_in_get_records (stand_in, "CaseComment");
+
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==,
+                   "insufficient access rights on cross-reference id");
+  g_assert_cmpuint (json_array_get_length (comments), ==, 0);
+}
+
+static void
+test_rest_case_update (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) status = patch_case (stand_in, token, CASE1_ID,
+                                           "{\"Status\": \"Working\"}");
+  g_autoptr(Response) owner = patch_case (stand_in, token, CASE1_ID,
+                                          "{\"OwnerId\": \"" ALICE_ID "\"}");
+  g_autoptr(Response) found = rest_query (stand_in, token,
+    "SELECT Owner.Name FROM Case WHERE Id = '" CASE1_ID "'");
+  g_autoptr(JsonObject) record = get_record (stand_in, "Case", CASE1_ID);
+  g_autoptr(JsonObject) result = NULL;
+  JsonObject *queried;
+
+  g_assert_cmpuint (status->status, ==, 204);
+  g_assert_true (status->body == NULL || *status->body == '\0');
+  g_assert_cmpuint (owner->status, ==, 204);
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "Working");
+  g_assert_cmpstr (json_object_get_string_member (record, "OwnerId"), ==, ALICE_ID);
+  g_assert_cmpstr (json_object_get_string_member (record, "Subject"), ==,
+                   "Printer on floor 3 does not print");
+
+  result = parse_object (found->body);
+  queried = json_array_get_object_element (json_object_get_array_member (result, "records"), 0);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (queried,
+                                                                                 "Owner"),
+                                                  "Name"), ==, "Alice Agent");
+}
+
+static void
+assert_case_update_rejected (SlTestStandIn      *stand_in,
+                             const char         *token,
+                             const char         *case_id,
+                             const char         *json_body,
+                             guint               status,
+                             const char         *error_code,
+                             const char * const *fields)
+{
+  g_autoptr(Response) response = patch_case (stand_in, token, case_id, json_body);
+  g_autoptr(JsonObject) error = NULL;
+
+  g_test_message ("PATCH %s %s", case_id, json_body);
+  error = assert_rest_error (response, status, error_code);
+  if (fields != NULL)
+    assert_error_fields (error, fields);
+}
+
+static void
+test_rest_case_update_errors (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) closed = patch_case (stand_in, token, CASE1_ID, "{\"Status\": \"Closed\"}");
+  g_autoptr(JsonObject) error = assert_rest_error (closed, 400,
+                                                   "FIELD_CUSTOM_VALIDATION_EXCEPTION");
+  g_autoptr(JsonObject) record = NULL;
+  const char * const status_field[] = { "Status", NULL };
+  const char * const owner_field[] = { "OwnerId", NULL };
+
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==, CLOSED_MESSAGE);
+  assert_error_fields (error, no_fields);
+
+  assert_case_update_rejected (stand_in, token, "5005g00000NoCaseAAA", "{\"Status\": \"New\"}",
+                               404, "NOT_FOUND", NULL);
+  assert_case_update_rejected (stand_in, token, CASE1_ID, "{\"Status\": \"Bogus\"}", 400,
+                               "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", status_field);
+  assert_case_update_rejected (stand_in, token, CASE1_ID, "{\"Status\": null}", 400,
+                               "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST", status_field);
+  assert_case_update_rejected (stand_in, token, CASE1_ID, "{\"OwnerId\": \"0055g00000NobodyAAA\"}",
+                               400, "INVALID_CROSS_REFERENCE_KEY", owner_field);
+  assert_case_update_rejected (stand_in, token, CASE1_ID, "{\"Priority\": \"High\"}", 400,
+                               "INVALID_FIELD", NULL);
+  assert_case_update_rejected (stand_in, token, CASE1_ID, "{\"CaseNumber\": \"1\"}", 400,
+                               "INVALID_FIELD_FOR_INSERT_UPDATE", NULL);
+
+  record = get_record (stand_in, "Case", CASE1_ID);
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "New");
+  g_assert_cmpstr (json_object_get_string_member (record, "OwnerId"), ==, INTEGRATION_ID);
+}
+
+static void
+test_rest_case_update_no_access (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, BOB);
+  g_autoptr(Response) response = patch_case (stand_in, token, CASE1_ID,
+                                             "{\"Status\": \"Working\"}");
+  g_autoptr(JsonObject) error = assert_rest_error (response, 403,
+                                                   "INSUFFICIENT_ACCESS_OR_READONLY");
+  g_autoptr(JsonObject) record = get_record (stand_in, "Case", CASE1_ID);
+
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "New");
+}
+
+/* Returns the describe result of @object for the user of @token. */
+static JsonObject *
+describe (SlTestStandIn *stand_in,
+          const char    *token,
+          const char    *object)
+{
+  g_autofree char *resource = g_strconcat ("sobjects/", object, "/describe", NULL);
+  g_autoptr(Response) response = rest_request (stand_in, SOUP_METHOD_GET, resource, token,
+                                               NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  return parse_object (response->body);
+}
+
+static JsonObject *
+find_described_field (JsonObject *described,
+                      const char *name)
+{
+  JsonArray *fields = json_object_get_array_member (described, "fields");
+
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonObject *field = json_array_get_object_element (fields, i);
+
+      if (g_strcmp0 (json_object_get_string_member (field, "name"), name) == 0)
+        return field;
+    }
+
+  return NULL;
+}
+
+static void
+test_rest_describe (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *alice_token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autofree char *bob_token = sl_test_stand_in_get_access_token (stand_in, BOB);
+  g_autoptr(JsonObject) alice_case = describe (stand_in, alice_token, "Case");
+  g_autoptr(JsonObject) bob_case = describe (stand_in, bob_token, "Case");
+  g_autoptr(JsonObject) comment = describe (stand_in, alice_token, "CaseComment");
+  g_autoptr(JsonObject) bob_comment = describe (stand_in, bob_token, "CaseComment");
+  g_autoptr(Response) unknown = rest_request (stand_in, SOUP_METHOD_GET,
+                                              "sobjects/Account/describe", alice_token, NULL);
+  g_autoptr(JsonObject) error = assert_rest_error (unknown, 404, "NOT_FOUND");
+  const char * const statuses[] = { "New", "Working", "Escalated", "Closed" };
+  JsonObject *status = find_described_field (alice_case, "Status");
+  JsonArray *values;
+
+  g_assert_cmpstr (json_object_get_string_member (alice_case, "name"), ==, "Case");
+  g_assert_true (json_object_get_boolean_member (alice_case, "createable"));
+  g_assert_true (json_object_get_boolean_member (alice_case, "updateable"));
+  g_assert_false (json_object_get_boolean_member (bob_case, "createable"));
+  g_assert_false (json_object_get_boolean_member (bob_case, "updateable"));
+
+  g_assert_nonnull (status);
+  g_assert_cmpstr (json_object_get_string_member (status, "type"), ==, "picklist");
+  values = json_object_get_array_member (status, "picklistValues");
+  g_assert_cmpuint (json_array_get_length (values), ==, G_N_ELEMENTS (statuses));
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      JsonObject *value = json_array_get_object_element (values, i);
+
+      g_assert_cmpstr (json_object_get_string_member (value, "value"), ==, statuses[i]);
+      g_assert_cmpstr (json_object_get_string_member (value, "label"), ==, statuses[i]);
+      g_assert_true (json_object_get_boolean_member (value, "active"));
+      g_assert_true (json_object_get_boolean_member (value, "defaultValue") == (i == 0));
+    }
+
+  g_assert_cmpstr (json_object_get_string_member (comment, "name"), ==, "CaseComment");
+  g_assert_nonnull (find_described_field (comment, "CommentBody"));
+  g_assert_true (json_object_get_boolean_member (comment, "createable"));
+  g_assert_false (json_object_get_boolean_member (bob_comment, "createable"));
+}
+
+/* Returns DailyApiRequests.Remaining from the limits resource. */
+static gint64
+get_remaining_requests (SlTestStandIn *stand_in,
+                        const char    *token)
+{
+  g_autoptr(Response) response = rest_request (stand_in, SOUP_METHOD_GET, "limits", token, NULL);
+  g_autoptr(JsonObject) limits = NULL;
+  JsonObject *daily;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  limits = parse_object (response->body);
+  daily = json_object_get_object_member (limits, "DailyApiRequests");
+  g_assert_nonnull (daily);
+  g_assert_cmpint (json_object_get_int_member (daily, "Max"), ==, 15000);
+
+  return json_object_get_int_member (daily, "Remaining");
+}
+
+static void
+test_rest_limits (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  gint64 first = get_remaining_requests (stand_in, token);
+  g_autoptr(Response) query = rest_query (stand_in, token, "SELECT Id FROM Case");
+  gint64 second = get_remaining_requests (stand_in, token);
+
+  /* The limits request counts itself. */
+  g_assert_cmpint (first, ==, 15000 - 1);
+  g_assert_cmpuint (query->status, ==, 200);
+  g_assert_cmpint (second, ==, first - 2);
+}
+
+static void
+test_rest_request_limit (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--api-limit", "2", NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) first = rest_query (stand_in, token, "SELECT Id FROM Case");
+  g_autoptr(Response) second = rest_request (stand_in, SOUP_METHOD_GET, "limits", token, NULL);
+  g_autoptr(Response) third = rest_query (stand_in, token, "SELECT Id FROM Case");
+  g_autoptr(JsonObject) error = NULL;
+  g_autoptr(JsonObject) limits = NULL;
+  JsonObject *daily;
+
+  g_assert_cmpuint (first->status, ==, 200);
+  g_assert_cmpuint (second->status, ==, 200);
+  limits = parse_object (second->body);
+  daily = json_object_get_object_member (limits, "DailyApiRequests");
+  g_assert_cmpint (json_object_get_int_member (daily, "Max"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (daily, "Remaining"), ==, 0);
+
+  error = assert_rest_error (third, 403, "REQUEST_LIMIT_EXCEEDED");
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==,
+                   "TotalRequests Limit exceeded.");
+}
+
+static void
+assert_invalid_session (const Response *response)
+{
+  g_autoptr(JsonObject) error = assert_rest_error (response, 401, "INVALID_SESSION_ID");
+
+  g_assert_cmpstr (json_object_get_string_member (error, "message"), ==,
+                   "Session expired or invalid");
+}
+
+static void
+test_rest_bad_token (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autofree char *revoke_form = soup_form_encode ("token", token, NULL);
+  g_autoptr(Response) bad = rest_query (stand_in, "00D5g00000TestO!AQbad", "SELECT Id FROM Case");
+  g_autoptr(Response) missing = rest_request (stand_in, SOUP_METHOD_GET, "limits", NULL, NULL);
+  g_autoptr(Response) revoke = post_form (stand_in, "/services/oauth2/revoke", revoke_form);
+  g_autoptr(Response) revoked = patch_case (stand_in, token, CASE1_ID,
+                                            "{\"Status\": \"Working\"}");
+  g_autoptr(JsonObject) record = get_record (stand_in, "Case", CASE1_ID);
+
+  assert_invalid_session (bad);
+  assert_invalid_session (missing);
+  g_assert_cmpuint (revoke->status, ==, 200);
+  assert_invalid_session (revoked);
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "New");
+}
+
+static void
+test_rest_unknown_resource (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) unknown = rest_request (stand_in, SOUP_METHOD_GET, "sobjects/Case/x/y",
+                                              token, NULL);
+  g_autoptr(JsonObject) error = assert_rest_error (unknown, 404, "NOT_FOUND");
+
+  g_assert_cmpuint (sl_test_stand_in_count_requests (stand_in, "other"), ==, 1);
+}
+
+/* A comment posted whose response is lost: the fault with "process" lets
+ * the request take effect and then drops the connection. */
+static void
+test_rest_process_fault (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autofree char *uri = g_strconcat (sl_test_stand_in_get_url (stand_in),
+                                      REST_PATH "sobjects/CaseComment", NULL);
+  g_autofree char *bearer = g_strconcat ("Bearer ", token, NULL);
+  const char *body = "{\"ParentId\": \"" CASE2_ID "\", \"CommentBody\": \"Lost answer\"}";
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
+  g_autoptr(GBytes) bytes = g_bytes_new_static (body, strlen (body));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) lost = NULL;
+  g_autoptr(Response) again = NULL;
+  g_autoptr(JsonArray) comments = NULL;
+  g_autoptr(JsonArray) requests = NULL;
+
+  sl_test_stand_in_reset (stand_in);
+  sl_test_stand_in_add_fault (stand_in, "{\"endpoint\": \"comment-create\", \"process\": true, "
+                              "\"drop\": true, \"times\": 1}");
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                bearer);
+  soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+  lost = send_message (msg, &error);
+  g_assert_null (lost);
+  g_assert_nonnull (error);
+
+  comments = sl_test_stand_in_get_records (stand_in, "CaseComment");
+  g_assert_cmpuint (json_array_get_length (comments), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (comments, 0),
+                                                  "CommentBody"), ==, "Lost answer");
+
+  requests = sl_test_stand_in_get_requests (stand_in);
+  g_assert_cmpuint (json_array_get_length (requests), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (requests, 0),
+                                                  "endpoint"), ==, "comment-create");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (requests, 0),
+                                               "status"), ==, 0);
+
+  again = post_comment (stand_in, token, body);
+  g_assert_cmpuint (again->status, ==, 201);
+}
+
+static void
+test_rest_process_fault_status (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (
+    "--fault", "case-update:process=1,status=503,body=<html>down</html>,times=1", NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autoptr(Response) faulted = patch_case (stand_in, token, CASE1_ID,
+                                            "{\"Status\": \"Escalated\"}");
+  g_autoptr(JsonObject) record = get_record (stand_in, "Case", CASE1_ID);
+  g_autoptr(Response) query_faulted = NULL;
+
+  g_assert_cmpuint (faulted->status, ==, 503);
+  g_assert_cmpstr (faulted->body, ==, "<html>down</html>");
+  g_assert_cmpstr (json_object_get_string_member (record, "Status"), ==, "Escalated");
+
+  /* Without "process" the request never reaches the handler. */
+  sl_test_stand_in_add_fault (stand_in, "{\"endpoint\": \"query\", \"status\": 500, "
+                              "\"times\": 1}");
+  query_faulted = rest_query (stand_in, token, "SELECT Id FROM Case");
+  g_assert_cmpuint (query_faulted->status, ==, 500);
+}
+
+static void
+test_rest_request_log (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  const char *body = "Secret diagnosis 7f3a";
+  g_autofree char *json = g_strdup_printf ("{\"ParentId\": \"" CASE2_ID "\", "
+                                           "\"CommentBody\": \"%s\"}", body);
+  g_autoptr(Response) created = post_comment (stand_in, token, json);
+  g_autoptr(Response) queried = rest_query (stand_in, token,
+    "SELECT Id FROM CaseComment WHERE CommentBody = 'Secret diagnosis 7f3a'");
+  g_autoptr(Response) updated = patch_case (stand_in, token, CASE2_ID,
+                                            "{\"Status\": \"Escalated\"}");
+  g_autoptr(JsonObject) described = describe (stand_in, token, "Case");
+  gint64 remaining = get_remaining_requests (stand_in, token);
+  g_autoptr(JsonArray) requests = sl_test_stand_in_get_requests (stand_in);
+  g_autoptr(JsonNode) node = json_node_init_array (json_node_alloc (), requests);
+  g_autofree char *log = json_to_string (node, FALSE);
+
+  g_assert_cmpuint (created->status, ==, 201);
+  g_assert_cmpuint (queried->status, ==, 200);
+  g_assert_cmpuint (updated->status, ==, 204);
+  g_assert_cmpint (remaining, >, 0);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (stand_in, "comment-create"), ==, 1);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (stand_in, "query"), ==, 1);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (stand_in, "case-update"), ==, 1);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (stand_in, "describe"), ==, 1);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (stand_in, "limits"), ==, 1);
+  g_assert_null (strstr (log, token));
+  g_assert_null (strstr (log, "7f3a"));
+}
+
+static void
+test_rest_auto_sign_in_switch (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--auto-sign-in", ALICE, NULL);
+  g_autofree char *alice_token = sl_test_stand_in_get_access_token (stand_in, ALICE);
+  g_autofree char *bob_token = sl_test_stand_in_get_access_token (stand_in, BOB);
+  g_autoptr(Tokens) alice = g_new0 (Tokens, 1);
+  g_autoptr(Tokens) bob = g_new0 (Tokens, 1);
+  g_autoptr(Response) alice_info = NULL;
+  g_autoptr(Response) bob_info = NULL;
+  g_autoptr(JsonObject) alice_object = NULL;
+  g_autoptr(JsonObject) bob_object = NULL;
+  g_autofree char *uri = build_authorize_uri (stand_in, CLIENT_ID, REDIRECT_URI, CHALLENGE,
+                                              NULL);
+  g_autoptr(Response) login_page = NULL;
+  g_autofree char *control_uri = g_strconcat (sl_test_stand_in_get_url (stand_in),
+                                              "/__control/auto-sign-in", NULL);
+  g_autoptr(SoupMessage) unknown = soup_message_new (SOUP_METHOD_POST, control_uri);
+  g_autoptr(GBytes) unknown_body = g_bytes_new_static ("{\"username\": \"nobody@x.example\"}",
+                                                       32);
+  g_autoptr(Response) unknown_response = NULL;
+  g_autoptr(GError) error = NULL;
+
+  alice->access_token = g_strdup (alice_token);
+  alice->instance_url = g_strdup (sl_test_stand_in_get_url (stand_in));
+  bob->access_token = g_strdup (bob_token);
+  bob->instance_url = g_strdup (sl_test_stand_in_get_url (stand_in));
+  alice_info = get_userinfo (alice);
+  bob_info = get_userinfo (bob);
+  alice_object = parse_object (alice_info->body);
+  bob_object = parse_object (bob_info->body);
+  g_assert_cmpstr (json_object_get_string_member (alice_object, "user_id"), ==, ALICE_ID);
+  g_assert_cmpstr (json_object_get_string_member (bob_object, "user_id"), ==, BOB_ID);
+
+  sl_test_stand_in_set_auto_sign_in (stand_in, NULL);
+  login_page = request (SOUP_METHOD_GET, uri, NULL, NULL);
+  g_assert_cmpuint (login_page->status, ==, 200);
+  g_assert_null (login_page->location);
+  g_assert_nonnull (strstr (login_page->body, "name=\"password\""));
+
+  soup_message_set_request_body_from_bytes (unknown, "application/json", unknown_body);
+  unknown_response = send_message (unknown, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unknown_response->status, ==, 400);
+}
+
+static void
+test_rest_records_endpoint (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autoptr(JsonArray) cases = sl_test_stand_in_get_records (stand_in, "Case");
+  g_autoptr(JsonArray) comments = sl_test_stand_in_get_records (stand_in, "CaseComment");
+  g_autofree char *uri = g_strconcat (sl_test_stand_in_get_url (stand_in),
+                                      "/__control/records/Account", NULL);
+  g_autoptr(Response) unknown = request (SOUP_METHOD_GET, uri, NULL, NULL);
+  JsonObject *first = json_array_get_object_element (cases, 0);
+  const char * const case_fields[] = { "Id", "CaseNumber", "Subject", "Status", "OwnerId" };
+
+  g_assert_cmpuint (json_array_get_length (cases), ==, 3);
+  for (guint i = 0; i < G_N_ELEMENTS (case_fields); i++)
+    g_assert_true (json_object_has_member (first, case_fields[i]));
+  g_assert_cmpstr (json_object_get_string_member (first, "CaseNumber"), ==, "00001001");
+  g_assert_cmpuint (json_array_get_length (comments), ==, 0);
+  g_assert_cmpuint (unknown->status, ==, 404);
 }
 
 int
@@ -971,6 +1862,29 @@ main (int   argc,
   g_test_add_func ("/stand-in/log/no-secrets", test_request_log_no_secrets);
   g_test_add_func ("/stand-in/log/pages", test_request_log_pages);
   g_test_add_func ("/stand-in/fixture/malformed", test_malformed_fixture);
+  g_test_add_func ("/stand-in/rest/query-case", test_rest_query_case);
+  g_test_add_func ("/stand-in/rest/query-keywords", test_rest_query_keywords);
+  g_test_add_func ("/stand-in/rest/query-no-match", test_rest_query_no_match);
+  g_test_add_func ("/stand-in/rest/query-malformed", test_rest_query_malformed);
+  g_test_add_func ("/stand-in/rest/query-escaping", test_rest_query_escaping);
+  g_test_add_func ("/stand-in/rest/query-truncated", test_rest_query_truncated);
+  g_test_add_func ("/stand-in/rest/comment-create", test_rest_comment_create);
+  g_test_add_func ("/stand-in/rest/comment-query-own", test_rest_comment_query_own);
+  g_test_add_func ("/stand-in/rest/comment-errors", test_rest_comment_errors);
+  g_test_add_func ("/stand-in/rest/comment-no-access", test_rest_comment_no_access);
+  g_test_add_func ("/stand-in/rest/case-update", test_rest_case_update);
+  g_test_add_func ("/stand-in/rest/case-update-errors", test_rest_case_update_errors);
+  g_test_add_func ("/stand-in/rest/case-update-no-access", test_rest_case_update_no_access);
+  g_test_add_func ("/stand-in/rest/describe", test_rest_describe);
+  g_test_add_func ("/stand-in/rest/limits", test_rest_limits);
+  g_test_add_func ("/stand-in/rest/request-limit", test_rest_request_limit);
+  g_test_add_func ("/stand-in/rest/bad-token", test_rest_bad_token);
+  g_test_add_func ("/stand-in/rest/unknown-resource", test_rest_unknown_resource);
+  g_test_add_func ("/stand-in/rest/process-fault", test_rest_process_fault);
+  g_test_add_func ("/stand-in/rest/process-fault-status", test_rest_process_fault_status);
+  g_test_add_func ("/stand-in/rest/request-log", test_rest_request_log);
+  g_test_add_func ("/stand-in/rest/auto-sign-in-switch", test_rest_auto_sign_in_switch);
+  g_test_add_func ("/stand-in/control/records", test_rest_records_endpoint);
 
   return g_test_run ();
 }

@@ -50,8 +50,68 @@ add_fault_from_body (StandIn           *self,
   stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
 }
 
-/* Serves /__control/requests (GET), /__control/faults (POST, DELETE) and
- * /__control/reset (POST).  These requests stay out of the request log. */
+/* Sends the current records of the object named at the end of @path, all
+ * fields, as a JSON array. */
+static void
+respond_records (StandIn           *self,
+                 SoupServerMessage *msg,
+                 const char        *path)
+{
+  const StandInObject *object = stand_in_find_object (path + strlen ("/__control/records/"));
+  g_autoptr(JsonArray) array = json_array_new ();
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+
+  if (object == NULL)
+    {
+      stand_in_respond (self, msg, SOUP_STATUS_NOT_FOUND, "text/plain", "Unknown object\n");
+      return;
+    }
+
+  records = stand_in_list_records (self, object);
+  for (guint i = 0; i < records->len; i++)
+    json_array_add_object_element (array, json_object_ref (g_ptr_array_index (records, i)));
+
+  node = json_node_init_array (json_node_alloc (), array);
+  body = json_to_string (node, FALSE);
+  stand_in_respond (self, msg, SOUP_STATUS_OK, "application/json", body);
+}
+
+/* Replaces the --auto-sign-in user with the "username" of a JSON body such
+ * as {"username": "alice@acme.example.com"}; null switches it off. */
+static void
+set_auto_sign_in (StandIn           *self,
+                  SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = stand_in_read_json (msg, &error);
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                       ? json_node_get_object (node) : NULL;
+  JsonNode *username = object != NULL ? json_object_get_member (object, "username") : NULL;
+  const StandInUser *user = NULL;
+
+  if (username != NULL && JSON_NODE_HOLDS_VALUE (username)
+      && json_node_get_value_type (username) == G_TYPE_STRING)
+    user = stand_in_fixture_find_user (self->fixture, json_node_get_string (username));
+
+  if (username == NULL || (!JSON_NODE_HOLDS_NULL (username) && (user == NULL || !user->active)))
+    {
+      stand_in_respond (self, msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
+                        "Expected {\"username\": an active user of the fixture, or null}\n");
+      return;
+    }
+
+  g_free (self->auto_sign_in);
+  self->auto_sign_in = user != NULL ? g_strdup (user->username) : NULL;
+  g_debug ("Auto sign-in: %s", user != NULL ? user->username : "off");
+  stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
+}
+
+/* Serves /__control/requests (GET), /__control/faults (POST, DELETE),
+ * /__control/reset (POST), /__control/records/OBJECT (GET) and
+ * /__control/auto-sign-in (POST).  These requests stay out of the request
+ * log. */
 static void
 handle_control (StandIn           *self,
                 SoupServerMessage *msg,
@@ -69,6 +129,12 @@ handle_control (StandIn           *self,
       g_ptr_array_set_size (self->faults, 0);
       stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
     }
+  else if (g_str_has_prefix (path, "/__control/records/")
+           && g_str_equal (method, SOUP_METHOD_GET))
+    respond_records (self, msg, path);
+  else if (g_str_equal (path, "/__control/auto-sign-in")
+           && g_str_equal (method, SOUP_METHOD_POST))
+    set_auto_sign_in (self, msg);
   else if (g_str_equal (path, "/__control/reset") && g_str_equal (method, SOUP_METHOD_POST))
     {
       g_ptr_array_set_size (self->faults, 0);

@@ -9,6 +9,7 @@
 
 static const char * const known_endpoints[] = {
   "authorize", "login", "consent", "token", "userinfo", "revoke", "id",
+  "query", "comment-create", "case-update", "describe", "limits",
 };
 
 gboolean
@@ -47,7 +48,8 @@ fault_new (const char  *endpoint,
     {
       g_set_error (error, STAND_IN_ERROR, STAND_IN_ERROR_FAULT,
                    "unknown endpoint \"%s\" (expected authorize, login, consent, token, "
-                   "userinfo, revoke or id)", endpoint != NULL ? endpoint : "");
+                   "userinfo, revoke, id, query, comment-create, case-update, describe or "
+                   "limits)", endpoint != NULL ? endpoint : "");
       return NULL;
     }
 
@@ -117,6 +119,12 @@ fault_set (StandInFault  *fault,
         return FALSE;
       fault->drop = number == 1;
     }
+  else if (g_str_equal (key, "process"))
+    {
+      if (!parse_number (key, value, 0, 1, &number, error))
+        return FALSE;
+      fault->process = number == 1;
+    }
   else if (g_str_equal (key, "times"))
     {
       if (!parse_number (key, value, 1, G_MAXINT, &number, error))
@@ -127,7 +135,7 @@ fault_set (StandInFault  *fault,
     {
       g_set_error (error, STAND_IN_ERROR, STAND_IN_ERROR_FAULT,
                    "unknown key \"%s\" (expected status, body, content-type, delay-ms, "
-                   "drop or times)", key);
+                   "drop, process or times)", key);
       return FALSE;
     }
 
@@ -216,7 +224,7 @@ read_json_int (JsonObject  *object,
 
 /* Parses the body of POST /__control/faults, for example
  * {"endpoint": "token", "status": 503, "body": "...", "content_type":
- * "text/html", "delay_ms": 0, "drop": false, "times": 1}. */
+ * "text/html", "delay_ms": 0, "drop": false, "process": false, "times": 1}. */
 StandInFault *
 stand_in_fault_from_json (JsonNode  *node,
                           GError   **error)
@@ -244,6 +252,7 @@ stand_in_fault_from_json (JsonNode  *node,
   fault->delay_ms = delay_ms;
   fault->times = times;
   fault->drop = json_object_get_boolean_member_with_default (object, "drop", FALSE);
+  fault->process = json_object_get_boolean_member_with_default (object, "process", FALSE);
   fault->body = g_strdup (json_object_get_string_member_with_default (object, "body", NULL));
   fault->content_type =
     g_strdup (json_object_get_string_member_with_default (object, "content_type", NULL));

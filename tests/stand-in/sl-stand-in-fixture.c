@@ -37,6 +37,7 @@ stand_in_fixture_free (StandInFixture *fixture)
   g_free (fixture->org_name);
   g_clear_pointer (&fixture->clients, g_ptr_array_unref);
   g_clear_pointer (&fixture->users, g_ptr_array_unref);
+  stand_in_fixture_free_records (fixture);
   g_free (fixture);
 }
 
@@ -44,11 +45,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StandInFixture, stand_in_fixture_free)
 
 /* Returns a copy of the non-empty string @member of @object.  @where names
  * the object in the error message. */
-static char *
-dup_string (JsonObject  *object,
-            const char  *member,
-            const char  *where,
-            GError     **error)
+char *
+stand_in_fixture_dup_string (JsonObject  *object,
+                             const char  *member,
+                             const char  *where,
+                             GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -65,13 +66,13 @@ dup_string (JsonObject  *object,
 }
 
 /* Reads the optional boolean @member, which is @fallback when absent. */
-static gboolean
-read_boolean (JsonObject  *object,
-              const char  *member,
-              gboolean     fallback,
-              const char  *where,
-              gboolean    *value,
-              GError     **error)
+gboolean
+stand_in_fixture_read_boolean (JsonObject  *object,
+                               const char  *member,
+                               gboolean     fallback,
+                               const char  *where,
+                               gboolean    *value,
+                               GError     **error)
 {
   JsonNode *node = json_object_get_member (object, member);
 
@@ -94,11 +95,11 @@ read_boolean (JsonObject  *object,
 
 /* Checks that @id looks like an 18-character Salesforce ID with the key
  * prefix of its object type (00D for organizations, 005 for users). */
-static gboolean
-check_salesforce_id (const char  *id,
-                     const char  *prefix,
-                     const char  *where,
-                     GError     **error)
+gboolean
+stand_in_fixture_check_id (const char  *id,
+                           const char  *prefix,
+                           const char  *where,
+                           GError     **error)
 {
   gboolean valid = strlen (id) == 18 && g_str_has_prefix (id, prefix);
 
@@ -130,11 +131,11 @@ get_array (JsonObject  *object,
   return json_node_get_array (node);
 }
 
-static JsonObject *
-get_object_element (JsonArray   *array,
-                    guint        index,
-                    const char  *where,
-                    GError     **error)
+JsonObject *
+stand_in_fixture_get_object (JsonArray   *array,
+                             guint        index,
+                             const char  *where,
+                             GError     **error)
 {
   JsonNode *node = json_array_get_element (array, index);
 
@@ -185,21 +186,21 @@ parse_client (JsonObject  *object,
               GError     **error)
 {
   g_autoptr(GPtrArray) uris = NULL;
-  g_autofree char *client_id = dup_string (object, "client_id", where, error);
+  g_autofree char *client_id = stand_in_fixture_dup_string (object, "client_id", where, error);
   g_autofree char *name = NULL;
   gboolean require_pkce = TRUE, community = FALSE;
   StandInClient *client;
 
   if (client_id == NULL
       || (uris = parse_redirect_uris (object, where, error)) == NULL
-      || !read_boolean (object, "require_pkce", TRUE, where, &require_pkce, error)
-      || !read_boolean (object, "community", FALSE, where, &community, error))
+      || !stand_in_fixture_read_boolean (object, "require_pkce", TRUE, where, &require_pkce, error)
+      || !stand_in_fixture_read_boolean (object, "community", FALSE, where, &community, error))
     return NULL;
 
   /* The optional "name" is the app name shown on the consent page. */
   if (!json_object_has_member (object, "name"))
     name = g_strdup (client_id);
-  else if ((name = dup_string (object, "name", where, error)) == NULL)
+  else if ((name = stand_in_fixture_dup_string (object, "name", where, error)) == NULL)
     return NULL;
 
   client = g_new0 (StandInClient, 1);
@@ -218,15 +219,18 @@ parse_user (JsonObject  *object,
             GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
+  GError **e = &local_error;
   StandInUser *user = g_new0 (StandInUser, 1);
 
-  if ((user->user_id = dup_string (object, "user_id", where, &local_error)) == NULL
-      || !check_salesforce_id (user->user_id, "005", where, &local_error)
-      || (user->username = dup_string (object, "username", where, &local_error)) == NULL
-      || (user->password = dup_string (object, "password", where, &local_error)) == NULL
-      || (user->email = dup_string (object, "email", where, &local_error)) == NULL
-      || (user->name = dup_string (object, "name", where, &local_error)) == NULL
-      || !read_boolean (object, "active", TRUE, where, &user->active, &local_error))
+  if ((user->user_id = stand_in_fixture_dup_string (object, "user_id", where, e)) == NULL
+      || !stand_in_fixture_check_id (user->user_id, "005", where, e)
+      || (user->username = stand_in_fixture_dup_string (object, "username", where, e)) == NULL
+      || (user->password = stand_in_fixture_dup_string (object, "password", where, e)) == NULL
+      || (user->email = stand_in_fixture_dup_string (object, "email", where, e)) == NULL
+      || (user->name = stand_in_fixture_dup_string (object, "name", where, e)) == NULL
+      || !stand_in_fixture_read_boolean (object, "active", TRUE, where, &user->active, e)
+      || !stand_in_fixture_read_boolean (object, "can_edit_cases", TRUE, where,
+                                         &user->can_edit_cases, e))
     {
       user_free (user);
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -249,7 +253,7 @@ parse_clients (StandInFixture  *fixture,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *where = g_strdup_printf ("clients[%u]", i);
-      JsonObject *object = get_object_element (array, i, where, error);
+      JsonObject *object = stand_in_fixture_get_object (array, i, where, error);
       StandInClient *client;
 
       if (object == NULL || (client = parse_client (object, where, error)) == NULL)
@@ -280,7 +284,7 @@ parse_users (StandInFixture  *fixture,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *where = g_strdup_printf ("users[%u]", i);
-      JsonObject *object = get_object_element (array, i, where, error);
+      JsonObject *object = stand_in_fixture_get_object (array, i, where, error);
       StandInUser *user;
 
       if (object == NULL || (user = parse_user (object, where, error)) == NULL)
@@ -314,17 +318,16 @@ parse_org (StandInFixture  *fixture,
     }
 
   org = json_node_get_object (node);
-  fixture->org_id = dup_string (org, "id", "org", error);
-  if (fixture->org_id == NULL || !check_salesforce_id (fixture->org_id, "00D", "org", error))
+  fixture->org_id = stand_in_fixture_dup_string (org, "id", "org", error);
+  if (fixture->org_id == NULL || !stand_in_fixture_check_id (fixture->org_id, "00D", "org", error))
     return FALSE;
 
-  fixture->org_name = dup_string (org, "name", "org", error);
+  fixture->org_name = stand_in_fixture_dup_string (org, "name", "org", error);
   return fixture->org_name != NULL;
 }
 
-/* Loads the fixture at @path.  Members this version does not know (such as
- * a later "cases" array) are ignored.  The error names the file and the
- * offending member. */
+/* Loads the fixture at @path.  Members this version does not know are
+ * ignored.  The error names the file and the offending member. */
 StandInFixture *
 stand_in_fixture_load (const char  *path,
                        GError     **error)
@@ -350,7 +353,8 @@ stand_in_fixture_load (const char  *path,
 
   if (!parse_org (fixture, json_node_get_object (root), error)
       || !parse_clients (fixture, json_node_get_object (root), error)
-      || !parse_users (fixture, json_node_get_object (root), error))
+      || !parse_users (fixture, json_node_get_object (root), error)
+      || !stand_in_fixture_load_records (fixture, json_node_get_object (root), error))
     {
       g_prefix_error (error, "%s: ", path);
       return NULL;

@@ -7,12 +7,16 @@
 #include "sl-stand-in.h"
 
 #define RECORD_KEY "stand-in-record"
+/* Set while a handler runs ahead of a fault with "process", so its
+ * response does not finish the request record yet. */
+#define DEFERRED_KEY "stand-in-deferred"
 
 typedef struct
 {
-  StandIn        *self;
-  const char     *endpoint;  /* NULL: not written to the request log */
-  StandInHandler  handler;
+  StandIn           *self;
+  const char        *endpoint;  /* NULL: not written to the request log */
+  StandInClassifier  classify;  /* when set, names the endpoint instead */
+  StandInHandler     handler;
 } Route;
 
 /* A request whose fault waits for its delay to pass. */
@@ -60,6 +64,9 @@ finish_record (StandIn           *self,
                guint              status)
 {
   JsonObject *record = g_object_get_data (G_OBJECT (msg), RECORD_KEY);
+
+  if (g_object_get_data (G_OBJECT (msg), DEFERRED_KEY) != NULL)
+    return;
 
   g_debug ("%s %s -> %u", soup_server_message_get_method (msg),
            g_uri_get_path (soup_server_message_get_uri (msg)), status);
@@ -126,6 +133,18 @@ drop_connection (StandIn           *self,
     g_io_stream_close (stream, NULL, NULL);
 }
 
+/* Runs the handler of @route with the request record left open, for a
+ * fault that replaces the response after the request took effect. */
+static void
+process_before_fault (const Route       *route,
+                      SoupServerMessage *msg,
+                      GHashTable        *query)
+{
+  g_object_set_data (G_OBJECT (msg), DEFERRED_KEY, GINT_TO_POINTER (TRUE));
+  route->handler (route->self, msg, query);
+  g_object_set_data (G_OBJECT (msg), DEFERRED_KEY, NULL);
+}
+
 static void
 apply_fault (const Route       *route,
              SoupServerMessage *msg,
@@ -137,6 +156,8 @@ apply_fault (const Route       *route,
   else if (fault->status != 0 || fault->body != NULL)
     stand_in_respond (route->self, msg, fault->status != 0 ? fault->status : SOUP_STATUS_OK,
                       fault->content_type, fault->body != NULL ? fault->body : "");
+  else if (fault->process)
+    finish_record (route->self, msg, soup_server_message_get_status (msg));
   else
     route->handler (route->self, msg, query);
 }
@@ -180,16 +201,23 @@ on_request (SoupServer        *server,
 {
   const Route *route = user_data;
   g_autoptr(GHashTable) empty_query = NULL;
+  const char *endpoint = route->endpoint;
   StandInFault *fault = NULL;
 
   if (query == NULL)
     query = empty_query = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (route->endpoint != NULL)
+  if (route->classify != NULL)
+    endpoint = route->classify (msg);
+
+  if (endpoint != NULL)
     {
-      add_record (route->self, msg, route->endpoint);
-      fault = stand_in_take_fault (route->self, route->endpoint);
+      add_record (route->self, msg, endpoint);
+      fault = stand_in_take_fault (route->self, endpoint);
     }
+
+  if (fault != NULL && fault->process)
+    process_before_fault (route, msg, query);
 
   if (fault == NULL)
     route->handler (route->self, msg, query);
@@ -219,6 +247,48 @@ stand_in_add_route (StandIn        *self,
   g_ptr_array_add (self->routes, route);
 
   soup_server_add_handler (self->server, path, on_request, route, NULL);
+}
+
+/* Serves @path and everything below it with @handler, like
+ * stand_in_add_route(), with the endpoint of each request named by
+ * @classify. */
+void
+stand_in_add_classified_route (StandIn           *self,
+                               const char        *path,
+                               StandInClassifier  classify,
+                               StandInHandler     handler)
+{
+  Route *route = g_new0 (Route, 1);
+
+  route->self = self;
+  route->classify = classify;
+  route->handler = handler;
+  g_ptr_array_add (self->routes, route);
+
+  soup_server_add_handler (self->server, path, on_request, route, NULL);
+}
+
+/* Parses the JSON request body.  An empty body is an error too. */
+JsonNode *
+stand_in_read_json (SoupServerMessage  *msg,
+                    GError            **error)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length = 0;
+  const char *data = g_bytes_get_data (bytes, &length);
+
+  if (!json_parser_load_from_data (parser, data != NULL ? data : "", length, error))
+    return NULL;
+
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE, "empty body");
+      return NULL;
+    }
+
+  return json_node_copy (json_parser_get_root (parser));
 }
 
 /* Decodes an application/x-www-form-urlencoded request body, sent in one
@@ -260,6 +330,16 @@ stand_in_respond (StandIn           *self,
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Cache-Control", "no-store");
   finish_record (self, msg, status);
+}
+
+/* Sends 204 No Content, as REST does for a successful update. */
+void
+stand_in_respond_no_content (StandIn           *self,
+                             SoupServerMessage *msg)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
+  soup_server_message_set_response (msg, NULL, SOUP_MEMORY_STATIC, NULL, 0);
+  finish_record (self, msg, SOUP_STATUS_NO_CONTENT);
 }
 
 void

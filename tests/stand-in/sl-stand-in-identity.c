@@ -7,8 +7,8 @@
 
 /* Returns the access token of the Authorization header, which Salesforce
  * takes with the "Bearer" or the older "OAuth" scheme. */
-static const char *
-get_bearer_token (SoupServerMessage *msg)
+const char *
+stand_in_get_bearer_token (SoupServerMessage *msg)
 {
   const char *value = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                     "Authorization");
@@ -29,7 +29,7 @@ static StandInSession *
 authenticate (StandIn           *self,
               SoupServerMessage *msg)
 {
-  const char *token = get_bearer_token (msg);
+  const char *token = stand_in_get_bearer_token (msg);
   StandInSession *session = stand_in_lookup_access_token (self, token);
 
   if (token == NULL)

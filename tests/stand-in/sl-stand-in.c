@@ -4,6 +4,7 @@
  *
  * sl-stand-in --fixture FILE [--port N] [--auto-sign-in USERNAME]
  *             [--code-lifetime SECONDS] [--fault SPEC]... [--log-file FILE]
+ *             [--api-limit N]
  *
  * Listens on 127.0.0.1 (and ::1 when available) only, prints the login URL
  * as the first and only line on standard output and serves until SIGTERM
@@ -24,6 +25,7 @@ typedef struct
   int     code_lifetime_s;
   char  **faults;
   char   *log_file;
+  int     api_limit;
 } Options;
 
 static void
@@ -98,6 +100,8 @@ parse_options (Options   *options,
       "Inject a fault, as ENDPOINT:key=value[,key=value...]; repeatable", "SPEC" },
     { "log-file", 0, 0, G_OPTION_ARG_FILENAME, &options->log_file,
       "Also append each request record to FILE as a JSON line", "FILE" },
+    { "api-limit", 0, 0, G_OPTION_ARG_INT, &options->api_limit,
+      "REST requests allowed per day, instead of the fixture's api_limit", "N" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Salesforce stand-in");
@@ -107,12 +111,13 @@ parse_options (Options   *options,
     return FALSE;
 
   if (options->fixture_path == NULL || *argc > 1 || options->port < 0
-      || options->port > 65535 || options->code_lifetime_s < 1)
+      || options->port > 65535 || options->code_lifetime_s < 1
+      || (options->api_limit != -1 && options->api_limit < 1))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "usage: sl-stand-in --fixture FILE [--port 0-65535] "
                    "[--auto-sign-in USERNAME] [--code-lifetime SECONDS>=1] [--fault SPEC]... "
-                   "[--log-file FILE]");
+                   "[--log-file FILE] [--api-limit N>=1]");
       return FALSE;
     }
 
@@ -141,6 +146,8 @@ configure (StandIn  *self,
     }
   self->auto_sign_in = g_strdup (options->auto_sign_in);
   self->code_lifetime_us = (gint64) options->code_lifetime_s * G_USEC_PER_SEC;
+  if (options->api_limit != -1)
+    self->fixture->api_limit = options->api_limit;
 
   for (guint i = 0; options->faults != NULL && options->faults[i] != NULL; i++)
     {
@@ -230,6 +237,7 @@ stand_in_new (void)
   stand_in_add_authorize_routes (self);
   stand_in_add_token_routes (self);
   stand_in_add_identity_routes (self);
+  stand_in_add_rest_routes (self);
   stand_in_add_control_routes (self);
 
   return self;
@@ -267,7 +275,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_auto(Options) options = { .code_lifetime_s = 900 };
+  g_auto(Options) options = { .code_lifetime_s = 900, .api_limit = -1 };
   g_autoptr(StandIn) self = NULL;
   g_autoptr(GError) error = NULL;
 

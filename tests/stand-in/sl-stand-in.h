@@ -45,7 +45,39 @@ typedef struct
   char     *email;
   char     *name;
   gboolean  active;
+  gboolean  can_edit_cases;
 } StandInUser;
+
+/* A Case record.  REST writes change it in place. */
+typedef struct
+{
+  char *id;
+  char *case_number;
+  char *subject;
+  char *status;
+  char *owner_id;
+} StandInCase;
+
+/* A CaseComment record, created through REST. */
+typedef struct
+{
+  char     *id;
+  char     *parent_id;
+  char     *comment_body;
+  gboolean  is_published;
+  char     *created_by_id;
+  char     *created_date;   /* 2026-12-04T10:00:00.000+0000 */
+} StandInComment;
+
+/* A validation rule that rejects writes setting @field of @object to
+ * @value, with @message as the error text. */
+typedef struct
+{
+  char *object;
+  char *field;
+  char *value;
+  char *message;
+} StandInValidationRule;
 
 typedef struct
 {
@@ -53,6 +85,11 @@ typedef struct
   char      *org_name;
   GPtrArray *clients;
   GPtrArray *users;
+  GPtrArray *case_statuses;     /* char *, the Case Status picklist */
+  GPtrArray *validation_rules;  /* StandInValidationRule */
+  GPtrArray *cases;             /* StandInCase */
+  GPtrArray *comments;          /* StandInComment, in creation order */
+  guint      api_limit;         /* REST requests allowed per day */
 } StandInFixture;
 
 /* An injected failure for one endpoint.  A status of 0 keeps the real
@@ -65,6 +102,7 @@ typedef struct
   char     *content_type;
   guint     delay_ms;
   gboolean  drop;
+  gboolean  process;        /* handle the request first, then apply the fault */
   int       times;          /* requests left, -1 for unlimited */
 } StandInFault;
 
@@ -87,6 +125,8 @@ typedef struct
   GHashTable     *access_tokens;   /* token -> StandInSession */
   GBytes         *signing_key;
   GPtrArray      *routes;
+  guint           api_requests;    /* REST requests counted so far */
+  guint           next_record_id;  /* sequence number for new record IDs */
 } StandIn;
 
 /* One sign-in in progress between authorize and the callback. */
@@ -124,6 +164,71 @@ typedef void (*StandInHandler) (StandIn           *self,
                                 SoupServerMessage *msg,
                                 GHashTable        *query);
 
+/* Returns the endpoint name of a request for the request log and faults,
+ * for routes that serve several endpoints under one path. */
+typedef const char *(*StandInClassifier) (SoupServerMessage *msg);
+
+/* The field types of the sObjects the stand-in serves, as describe names
+ * them. */
+typedef enum
+{
+  STAND_IN_FIELD_ID,
+  STAND_IN_FIELD_STRING,
+  STAND_IN_FIELD_TEXTAREA,
+  STAND_IN_FIELD_PICKLIST,
+  STAND_IN_FIELD_BOOLEAN,
+  STAND_IN_FIELD_DATETIME,
+  STAND_IN_FIELD_REFERENCE,
+} StandInFieldType;
+
+typedef struct
+{
+  const char       *name;
+  StandInFieldType  type;
+  const char       *label;
+  guint             length;        /* for strings and text areas */
+  const char       *reference_to;  /* object of a reference field */
+  const char       *relationship;  /* e.g. "Owner" for OwnerId */
+  gboolean          createable;
+  gboolean          updateable;
+} StandInField;
+
+typedef struct
+{
+  const char         *name;
+  const char         *label;
+  const char         *key_prefix;
+  const StandInField *fields;
+  guint               n_fields;
+} StandInObject;
+
+/* A parsed SOQL query. */
+typedef struct
+{
+  const StandInObject *object;
+  GPtrArray           *fields;       /* char *, canonical names, "Owner.Name" */
+  GPtrArray           *conditions;   /* StandInCondition, all joined by AND */
+  char                *order_by;     /* canonical name, or NULL */
+  gboolean             descending;
+  gint64               limit;        /* -1 for none */
+} StandInQuery;
+
+typedef struct
+{
+  char     *field;
+  JsonNode *value;
+} StandInCondition;
+
+/* A REST error: the errorCode, its message and the fields it names.
+ * NULL @fields leaves the "fields" member out. */
+typedef struct
+{
+  guint       status;
+  char       *error_code;
+  char       *message;
+  GPtrArray  *fields;
+} StandInRestError;
+
 /* sl-stand-in-fixture.c */
 StandInFixture      *stand_in_fixture_load             (const char           *path,
                                                         GError              **error);
@@ -136,6 +241,70 @@ const StandInUser   *stand_in_fixture_find_user_by_id  (const StandInFixture *fi
                                                         const char           *user_id);
 gboolean             stand_in_client_has_redirect_uri  (const StandInClient  *client,
                                                         const char           *redirect_uri);
+char                *stand_in_fixture_dup_string       (JsonObject           *object,
+                                                        const char           *member,
+                                                        const char           *where,
+                                                        GError              **error);
+gboolean             stand_in_fixture_read_boolean     (JsonObject           *object,
+                                                        const char           *member,
+                                                        gboolean              fallback,
+                                                        const char           *where,
+                                                        gboolean             *value,
+                                                        GError              **error);
+gboolean             stand_in_fixture_check_id         (const char           *id,
+                                                        const char           *prefix,
+                                                        const char           *where,
+                                                        GError              **error);
+JsonObject          *stand_in_fixture_get_object       (JsonArray            *array,
+                                                        guint                 index,
+                                                        const char           *where,
+                                                        GError              **error);
+
+/* sl-stand-in-records.c */
+gboolean             stand_in_fixture_load_records     (StandInFixture       *fixture,
+                                                        JsonObject           *root,
+                                                        GError              **error);
+void                 stand_in_fixture_free_records     (StandInFixture       *fixture);
+StandInCase         *stand_in_fixture_find_case        (const StandInFixture *fixture,
+                                                        const char           *case_id);
+gboolean             stand_in_fixture_has_status       (const StandInFixture *fixture,
+                                                        const char           *status);
+const StandInValidationRule *
+                     stand_in_fixture_find_violated_rule (const StandInFixture *fixture,
+                                                          const char           *object,
+                                                          const char           *field,
+                                                          const char           *value);
+StandInComment      *stand_in_add_comment              (StandIn              *self,
+                                                        const char           *parent_id,
+                                                        const char           *comment_body,
+                                                        gboolean              is_published,
+                                                        const char           *created_by_id);
+
+/* sl-stand-in-sobjects.c */
+const StandInObject *stand_in_find_object              (const char           *name);
+const StandInField  *stand_in_object_find_field        (const StandInObject  *object,
+                                                        const char           *name);
+GPtrArray           *stand_in_list_records             (StandIn              *self,
+                                                        const StandInObject  *object);
+JsonObject          *stand_in_find_record              (StandIn              *self,
+                                                        const StandInObject  *object,
+                                                        const char           *id);
+void                 stand_in_build_describe           (StandIn              *self,
+                                                        JsonBuilder          *builder,
+                                                        const StandInObject  *object,
+                                                        gboolean              can_edit);
+
+/* sl-stand-in-soql.c */
+StandInQuery        *stand_in_query_parse              (const char           *soql,
+                                                        StandInRestError    **error);
+void                 stand_in_query_free               (StandInQuery         *query);
+GPtrArray           *stand_in_query_run                (StandIn              *self,
+                                                        const StandInQuery   *query);
+JsonNode            *stand_in_query_get_value          (StandIn              *self,
+                                                        const StandInObject  *object,
+                                                        JsonObject           *record,
+                                                        const char           *path);
+
 
 /* sl-stand-in-faults.c */
 gboolean             stand_in_endpoint_is_known        (const char           *endpoint);
@@ -152,6 +321,14 @@ void                 stand_in_add_route                (StandIn              *se
                                                         const char           *path,
                                                         const char           *endpoint,
                                                         StandInHandler        handler);
+void                 stand_in_add_classified_route     (StandIn              *self,
+                                                        const char           *path,
+                                                        StandInClassifier     classify,
+                                                        StandInHandler        handler);
+JsonNode            *stand_in_read_json                (SoupServerMessage    *msg,
+                                                        GError              **error);
+void                 stand_in_respond_no_content       (StandIn              *self,
+                                                        SoupServerMessage    *msg);
 GHashTable          *stand_in_read_form                (SoupServerMessage    *msg);
 void                 stand_in_note_grant_type          (SoupServerMessage    *msg,
                                                         const char           *grant_type);
@@ -204,8 +381,24 @@ char                *stand_in_get_community_url        (StandIn              *se
 
 /* sl-stand-in-identity.c */
 void                 stand_in_add_identity_routes      (StandIn              *self);
+const char          *stand_in_get_bearer_token         (SoupServerMessage    *msg);
+
+/* sl-stand-in-rest.c */
+void                 stand_in_add_rest_routes          (StandIn              *self);
+StandInRestError    *stand_in_rest_error_new           (guint                 status,
+                                                        const char           *error_code,
+                                                        const char           *message,
+                                                        const char           *first_field,
+                                                        ...);
+StandInRestError    *stand_in_rest_error_new_no_fields (guint                 status,
+                                                        const char           *error_code,
+                                                        const char           *message);
+void                 stand_in_rest_error_free          (StandInRestError     *error);
 
 /* sl-stand-in-control.c */
 void                 stand_in_add_control_routes       (StandIn              *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StandInQuery, stand_in_query_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StandInRestError, stand_in_rest_error_free)
 
 G_END_DECLS
