@@ -215,6 +215,27 @@ ensure_client (SlApplication  *self,
   return self->client;
 }
 
+SlRestClient *
+sl_application_create_rest_client (SlApplication        *self,
+                                   const SlCredentials  *credentials,
+                                   GError              **error)
+{
+  g_autofree char *api_version = NULL;
+  SlTokenClient *client;
+
+  g_return_val_if_fail (SL_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  client = ensure_client (self, error);
+  if (client == NULL)
+    return NULL;
+
+  api_version = g_settings_get_string (self->settings, "api-version");
+
+  return sl_rest_client_new (sl_token_client_get_session (client), credentials, api_version);
+}
+
 /* ---- connect and reconnect --------------------------------------------- */
 
 static void
@@ -577,12 +598,18 @@ sl_application_startup (GApplication *app)
 {
   SlApplication *self = SL_APPLICATION (app);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *cases_accels[] = { "<Control>1", NULL };
+  static const char *settings_accels[] = { "<Control>2", NULL };
 
   G_APPLICATION_CLASS (sl_application_parent_class)->startup (app);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions,
                                    G_N_ELEMENTS (app_actions), self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-cases",
+                                         cases_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-settings",
+                                         settings_accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
 }

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "sl-connection.h"
+#include "sl-rest-client.h"
 
 G_BEGIN_DECLS
 
@@ -20,5 +21,12 @@ SlApplication *sl_application_new            (void);
  * unknown slot name. */
 SlConnection  *sl_application_get_connection (SlApplication *self,
                                               const char    *slot);
+
+/* Creates a REST client that acts as the user of @credentials, on the
+ * token client's shared SoupSession and with the "api-version" setting.
+ * Fails when the login settings are invalid. */
+SlRestClient  *sl_application_create_rest_client (SlApplication        *self,
+                                                  const SlCredentials  *credentials,
+                                                  GError              **error);
 
 G_END_DECLS

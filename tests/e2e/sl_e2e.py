@@ -97,6 +97,20 @@ class StandIn:
              "-d", json.dumps(fault), self.url + "/__control/faults"],
             check=True, capture_output=True)
 
+    def set_auto_sign_in(self, username):
+        """Makes authorize sign username in without the login form (None: off)."""
+        subprocess.run(
+            ["curl", "-sf", "--noproxy", "*", "-X", "POST", "-H", "Content-Type: application/json",
+             "-d", json.dumps({"username": username}), self.url + "/__control/auto-sign-in"],
+            check=True, capture_output=True)
+
+    def records(self, sobject):
+        """The stand-in's current records of sobject ("Case", "CaseComment")."""
+        output = subprocess.run(
+            ["curl", "-sf", "--noproxy", "*", self.url + "/__control/records/" + sobject],
+            capture_output=True, text=True, check=True).stdout
+        return json.loads(output)
+
     def count(self, endpoint, method=None):
         return sum(1 for r in self.requests()
                    if r.get("endpoint") == endpoint and (method is None or r.get("method") == method))
