@@ -32,6 +32,9 @@ struct _SlIntegrationPage
 
   SlConnection        *connection;
   char                *description;
+  /* Set when a focused button was hidden and no button could take the
+   * focus yet. */
+  gboolean             focus_pending;
 };
 
 G_DEFINE_FINAL_TYPE (SlIntegrationPage, sl_integration_page, ADW_TYPE_PREFERENCES_PAGE)
@@ -210,10 +213,48 @@ update_buttons (SlIntegrationPage *self,
     gtk_widget_remove_css_class (self->reconnect_button, "suggested-action");
 }
 
+/* Returns whether the keyboard focus is on one of the page's buttons. */
+static gboolean
+buttons_have_focus (SlIntegrationPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  return focus != NULL && gtk_widget_is_ancestor (focus, self->button_box);
+}
+
+/* Moves the keyboard focus to the page's main button once one is visible
+ * again, when the focused button was hidden by a state change (Connect
+ * hides while the sign-in dialog is open), so keyboard users can go on
+ * from here. */
+static void
+restore_focus (SlIntegrationPage *self,
+               gboolean           had_focus)
+{
+  GtkWidget *candidates[] = {
+    self->retry_button, self->connect_button, self->reconnect_button,
+  };
+
+  self->focus_pending = self->focus_pending || had_focus;
+  if (!self->focus_pending)
+    return;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      if (gtk_widget_get_visible (candidates[i]))
+        {
+          self->focus_pending = FALSE;
+          gtk_widget_grab_focus (candidates[i]);
+          return;
+        }
+    }
+}
+
 static void
 update (SlIntegrationPage *self)
 {
   SlConnectionState state = SL_CONNECTION_STATE_DISCONNECTED;
+  gboolean had_focus = buttons_have_focus (self);
 
   if (self->connection != NULL)
     state = sl_connection_get_state (self->connection);
@@ -223,6 +264,7 @@ update (SlIntegrationPage *self)
   update_identity (self);
   update_buttons (self, state);
   update_accessible_description (self, state);
+  restore_focus (self, had_focus);
 }
 
 static void

@@ -290,5 +290,33 @@ def accessible_texts(app_name="supportlogic-connect"):
     return texts
 
 
+def focused_names(app_name="supportlogic-connect"):
+    """Returns the names of the app's nodes that have the keyboard focus."""
+    import gi
+    gi.require_version("Atspi", "2.0")
+    from gi.repository import Atspi
+
+    names = []
+
+    def visit(node, depth):
+        if node is None or depth > 60:
+            return
+        states = node.get_state_set()
+        if not states.contains(Atspi.StateType.VISIBLE):
+            return
+        if states.contains(Atspi.StateType.FOCUSED):
+            names.append(node.get_name() or "")
+        for index in range(node.get_child_count()):
+            visit(node.get_child_at_index(index), depth + 1)
+
+    desktop = Atspi.get_desktop(0)
+    for index in range(desktop.get_child_count()):
+        application = desktop.get_child_at_index(index)
+        if application is not None and application.get_name() == app_name:
+            for child in range(application.get_child_count()):
+                visit(application.get_child_at_index(child), 0)
+    return names
+
+
 def shows_text(fragment, app_name="supportlogic-connect"):
     return any(fragment in text for text in accessible_texts(app_name))
