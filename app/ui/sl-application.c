@@ -497,13 +497,17 @@ sl_application_open (GApplication  *app,
       g_autofree char *uri = g_file_get_uri (files[i]);
       g_autofree char *scheme = NULL;
 
-      if (sl_oauth_is_callback_uri (uri) && route_callback (self, uri))
-        continue;
+      if (!sl_oauth_is_callback_uri (uri))
+        {
+          /* Only the scheme is logged because the link may hold secrets. */
+          scheme = g_file_get_uri_scheme (files[i]);
+          g_message ("Rejected a link that is not a sign-in callback (scheme %s)", scheme);
+          continue;
+        }
 
-      /* Only the scheme is logged because the query may hold an
-       * authorization code. */
-      scheme = g_file_get_uri_scheme (files[i]);
-      g_message ("Rejected a link that no sign-in in progress requested (scheme %s)", scheme);
+      /* The query is not logged because it may hold an authorization code. */
+      if (!route_callback (self, uri))
+        g_message ("Rejected a sign-in callback whose state matches no sign-in in progress");
     }
 }
 
