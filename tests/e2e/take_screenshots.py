@@ -39,6 +39,31 @@ def main():
     time.sleep(7)
     save_window("connected", output_dir)
 
+    # The agent's own account, then a case looked up on the Cases page.
+    stand_in.set_auto_sign_in("alice@acme.example.com")
+    app.activate("connect", "user")
+    if not e2e.wait_until(lambda: (e2e.slot_state("user") or {}).get("state") == "connected", 60):
+        sys.exit("the agent's account did not connect")
+    time.sleep(7)
+    subprocess.run(["gdbus", "call", "--session", "--dest", e2e.APP_ID,
+                    "--object-path", e2e.APP_PATH + "/window/1",
+                    "--method", "org.gtk.Actions.Activate", "show-profile", "[]", "{}"],
+                   check=True, capture_output=True)
+    time.sleep(1)
+    save_window("profile", output_dir)
+
+    e2e.focus_window(f"^{WINDOW}$")
+    e2e.press("ctrl+1")
+    time.sleep(0.5)
+    e2e.type_text("00001001")
+    e2e.press("Return")
+    if not e2e.wait_until(lambda: e2e.shows_text("Printer on floor 3"), 30):
+        sys.exit("the case was not found")
+    e2e.press("alt+c")
+    e2e.type_text("Replaced the toner cartridge; printing works again.")
+    time.sleep(1)
+    save_window("cases", output_dir)
+
     app.stop()
     stand_in.stop()
 
