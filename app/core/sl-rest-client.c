@@ -7,6 +7,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
+#include "sl-json.h"
 #include "sl-oauth-config.h"
 #include "sl-oauth-error.h"
 #include "sl-rest-client.h"
@@ -163,113 +164,6 @@ set_case_not_found (GError     **error,
   set_rest_error (error, SL_REST_ERROR_NOT_FOUND, NULL, NULL, message);
 }
 
-/* JSON helpers */
-
-/* Returns a string member, or NULL when it is missing or not a string. */
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static const char *
-get_nonempty_string_member (JsonObject *object,
-                            const char *name)
-{
-  const char *value = get_string_member (object, name);
-
-  if (value == NULL || value[0] == '\0')
-    return NULL;
-
-  return value;
-}
-
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  return json_node_get_object (node);
-}
-
-static JsonArray *
-get_array_member (JsonObject *object,
-                  const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-
-  return json_node_get_array (node);
-}
-
-static gboolean
-get_boolean_member (JsonObject *object,
-                    const char *name,
-                    gboolean    fallback)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
-      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return fallback;
-
-  return json_node_get_boolean (node);
-}
-
-static gboolean
-is_html (const char *content_type)
-{
-  return content_type != NULL
-         && (g_ascii_strcasecmp (content_type, "text/html") == 0
-             || g_ascii_strcasecmp (content_type, "application/xhtml+xml") == 0);
-}
-
-/* Returns the root of a JSON @body, or NULL when the body is missing,
- * empty, HTML or not JSON. */
-static JsonNode *
-parse_json (const char *content_type,
-            GBytes     *body)
-{
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *root;
-  gsize size = 0;
-  const char *data;
-
-  if (body == NULL || is_html (content_type))
-    return NULL;
-
-  data = g_bytes_get_data (body, &size);
-  if (size == 0)
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
-    {
-      /* The parser's message can quote the body, which may hold a comment. */
-      g_debug ("Response body is not JSON");
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
-  return root != NULL ? json_node_ref (root) : NULL;
-}
-
 /* Error responses */
 
 static gboolean
@@ -370,7 +264,7 @@ find_error_object (JsonNode *root)
     {
       JsonObject *object = json_node_get_object (root);
 
-      return get_nonempty_string_member (object, "errorCode") != NULL ? object : NULL;
+      return sl_json_get_nonempty_string (object, "errorCode") != NULL ? object : NULL;
     }
 
   if (!JSON_NODE_HOLDS_ARRAY (root))
@@ -387,7 +281,7 @@ find_error_object (JsonNode *root)
         continue;
 
       object = json_node_get_object (element);
-      if (get_nonempty_string_member (object, "errorCode") != NULL)
+      if (sl_json_get_nonempty_string (object, "errorCode") != NULL)
         return object;
     }
 
@@ -398,7 +292,7 @@ find_error_object (JsonNode *root)
 static char **
 read_fields (JsonObject *object)
 {
-  JsonArray *array = get_array_member (object, "fields");
+  JsonArray *array = sl_json_get_array (object, "fields");
   g_autoptr(GStrvBuilder) builder = NULL;
   guint length;
   guint count = 0;
@@ -437,9 +331,9 @@ set_error_from_object (JsonObject  *object,
   g_auto(GStrv) fields = NULL;
   SlRestError code;
 
-  error_code = sl_oauth_sanitize_server_text (get_string_member (object, "errorCode"),
+  error_code = sl_oauth_sanitize_server_text (sl_json_get_string (object, "errorCode"),
                                               MAX_MESSAGE_CHARS);
-  server_message = sl_oauth_sanitize_server_text (get_string_member (object, "message"),
+  server_message = sl_oauth_sanitize_server_text (sl_json_get_string (object, "message"),
                                                   MAX_MESSAGE_CHARS);
   if (server_message == NULL)
     server_message = g_strdup ("");
@@ -462,7 +356,7 @@ sl_rest_parse_error (guint         status,
 
   g_return_if_fail (error == NULL || *error == NULL);
 
-  root = parse_json (content_type, body);
+  root = sl_json_parse_body (content_type, body);
   if (root != NULL)
     object = find_error_object (root);
 
@@ -582,7 +476,7 @@ return_response (GTask  *task,
       return;
     }
 
-  root = parse_json (content_type, body);
+  root = sl_json_parse_body (content_type, body);
   if (root == NULL)
     {
       set_unexpected_response (&error, status);
@@ -716,7 +610,7 @@ get_records (JsonNode  *root,
   JsonArray *records = NULL;
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    records = get_array_member (json_node_get_object (root), "records");
+    records = sl_json_get_array (json_node_get_object (root), "records");
 
   if (records == NULL)
     set_unexpected_response (error, SOUP_STATUS_OK);
@@ -762,8 +656,8 @@ sl_case_free (SlCase *self)
 static SlCase *
 read_case (JsonObject *record)
 {
-  const char *id = get_nonempty_string_member (record, "Id");
-  JsonObject *owner = get_object_member (record, "Owner");
+  const char *id = sl_json_get_nonempty_string (record, "Id");
+  JsonObject *owner = sl_json_get_object (record, "Owner");
   SlCase *result;
 
   if (id == NULL)
@@ -771,12 +665,12 @@ read_case (JsonObject *record)
 
   result = g_new0 (SlCase, 1);
   result->id = g_strdup (id);
-  result->case_number = g_strdup (get_string_member (record, "CaseNumber"));
-  result->subject = g_strdup (get_string_member (record, "Subject"));
-  result->status = g_strdup (get_string_member (record, "Status"));
-  result->owner_id = g_strdup (get_string_member (record, "OwnerId"));
+  result->case_number = g_strdup (sl_json_get_string (record, "CaseNumber"));
+  result->subject = g_strdup (sl_json_get_string (record, "Subject"));
+  result->status = g_strdup (sl_json_get_string (record, "Status"));
+  result->owner_id = g_strdup (sl_json_get_string (record, "OwnerId"));
   if (owner != NULL)
-    result->owner_name = g_strdup (get_string_member (owner, "Name"));
+    result->owner_name = g_strdup (sl_json_get_string (owner, "Name"));
 
   return result;
 }
@@ -1016,7 +910,7 @@ on_comment_created (GObject      *source,
     }
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    id = get_nonempty_string_member (json_node_get_object (root), "id");
+    id = sl_json_get_nonempty_string (json_node_get_object (root), "id");
 
   if (id == NULL)
     {
@@ -1066,16 +960,16 @@ is_same_comment (JsonObject  *record,
                  CommentData *data,
                  GDateTime   *earliest)
 {
-  const char *body = get_string_member (record, "CommentBody");
+  const char *body = sl_json_get_string (record, "CommentBody");
   g_autoptr(GDateTime) created = NULL;
 
   if (body == NULL || !g_str_equal (body, data->body))
     return FALSE;
 
-  if (get_boolean_member (record, "IsPublished", data->is_published) != data->is_published)
+  if (sl_json_get_boolean (record, "IsPublished", data->is_published) != data->is_published)
     return FALSE;
 
-  created = parse_created_date (get_string_member (record, "CreatedDate"));
+  created = parse_created_date (sl_json_get_string (record, "CreatedDate"));
 
   return created != NULL && g_date_time_compare (created, earliest) >= 0;
 }
@@ -1104,7 +998,7 @@ find_same_comment (JsonArray   *records,
 
       record = json_node_get_object (element);
       if (is_same_comment (record, data, earliest))
-        return get_nonempty_string_member (record, "Id");
+        return sl_json_get_nonempty_string (record, "Id");
     }
 
   return NULL;
@@ -1284,7 +1178,7 @@ find_status_picklist (JsonNode *root)
   guint length;
 
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-    fields = get_array_member (json_node_get_object (root), "fields");
+    fields = sl_json_get_array (json_node_get_object (root), "fields");
   if (fields == NULL)
     return NULL;
 
@@ -1298,8 +1192,8 @@ find_status_picklist (JsonNode *root)
         continue;
 
       field = json_node_get_object (element);
-      if (g_strcmp0 (get_string_member (field, "name"), "Status") == 0)
-        return get_array_member (field, "picklistValues");
+      if (g_strcmp0 (sl_json_get_string (field, "name"), "Status") == 0)
+        return sl_json_get_array (field, "picklistValues");
     }
 
   return NULL;
@@ -1323,8 +1217,8 @@ read_active_values (JsonArray *picklist)
         continue;
 
       entry = json_node_get_object (element);
-      value = get_nonempty_string_member (entry, "value");
-      if (value == NULL || !get_boolean_member (entry, "active", TRUE))
+      value = sl_json_get_nonempty_string (entry, "value");
+      if (value == NULL || !sl_json_get_boolean (entry, "active", TRUE))
         continue;
 
       g_strv_builder_add (builder, value);

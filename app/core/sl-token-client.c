@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "sl-json.h"
 #include "sl-oauth-error.h"
 #include "sl-token-client.h"
 
@@ -77,71 +78,14 @@ request_data_free (RequestData *data)
 
 /* Response helpers */
 
-/* Returns a string member, or NULL when it is missing or not a string. */
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
-{
-  JsonNode *node = json_object_get_member (object, name);
-
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
-    return NULL;
-
-  if (json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-
-  return json_node_get_string (node);
-}
-
-static const char *
-get_nonempty_string_member (JsonObject *object,
-                            const char *name)
-{
-  const char *value = get_string_member (object, name);
-
-  if (value == NULL || value[0] == '\0')
-    return NULL;
-
-  return value;
-}
-
-static gboolean
-is_html (const char *content_type)
-{
-  return content_type != NULL
-         && (g_ascii_strcasecmp (content_type, "text/html") == 0
-             || g_ascii_strcasecmp (content_type, "application/xhtml+xml") == 0);
-}
-
 /* Returns the root object of a JSON @body, or NULL when the body is empty,
  * HTML or anything but a JSON object. */
 static JsonObject *
 parse_json_object (const char *content_type,
                    GBytes     *body)
 {
-  g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) error = NULL;
-  JsonNode *root;
-  gsize size = 0;
-  const char *data;
+  g_autoptr(JsonNode) root = sl_json_parse_body (content_type, body);
 
-  if (body == NULL || is_html (content_type))
-    return NULL;
-
-  data = g_bytes_get_data (body, &size);
-  if (size == 0)
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, (gssize) size, &error))
-    {
-      /* The parser's message can quote part of the body, which may hold a
-       * token, so only the fact is logged. */
-      g_debug ("Response body is not JSON");
-      return NULL;
-    }
-
-  root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return NULL;
 
@@ -221,7 +165,7 @@ set_error_from_json (JsonObject  *object,
                      guint        status,
                      GError     **error)
 {
-  const char *raw_code = get_nonempty_string_member (object, "error");
+  const char *raw_code = sl_json_get_nonempty_string (object, "error");
   g_autofree char *server_code = NULL;
   g_autofree char *description = NULL;
   g_autofree char *message = NULL;
@@ -234,7 +178,7 @@ set_error_from_json (JsonObject  *object,
     }
 
   server_code = sl_oauth_sanitize_server_text (raw_code, MAX_DESCRIPTION_CHARS);
-  description = sl_oauth_sanitize_server_text (get_string_member (object,
+  description = sl_oauth_sanitize_server_text (sl_json_get_string (object,
                                                                   "error_description"),
                                                MAX_DESCRIPTION_CHARS);
   if (description == NULL || description[0] == '\0')
@@ -275,7 +219,7 @@ read_issued_at (JsonObject *object)
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return MAX (json_node_get_int (node), 0);
 
-  text = get_string_member (object, "issued_at");
+  text = sl_json_get_string (object, "issued_at");
   if (text == NULL || !g_ascii_string_to_signed (text, 10, 0, G_MAXINT64, &value, NULL))
     {
       g_debug ("Ignoring a token response whose issued_at is not a number");
@@ -314,8 +258,8 @@ read_token_fields (JsonObject  *object,
                    GError     **error)
 {
   g_autoptr(SlCredentials) credentials = NULL;
-  const char *access_token = get_nonempty_string_member (object, "access_token");
-  const char *instance_url = get_nonempty_string_member (object, "instance_url");
+  const char *access_token = sl_json_get_nonempty_string (object, "access_token");
+  const char *instance_url = sl_json_get_nonempty_string (object, "instance_url");
   g_autofree char *normalized_instance = NULL;
 
   if (access_token == NULL || instance_url == NULL)
@@ -331,11 +275,11 @@ read_token_fields (JsonObject  *object,
 
   credentials = sl_credentials_new ();
   credentials->access_token = g_strdup (access_token);
-  credentials->refresh_token = g_strdup (get_nonempty_string_member (object,
+  credentials->refresh_token = g_strdup (sl_json_get_nonempty_string (object,
                                                                      "refresh_token"));
   credentials->instance_url = g_steal_pointer (&normalized_instance);
-  credentials->id_url = g_strdup (get_nonempty_string_member (object, "id"));
-  credentials->scope = g_strdup (get_string_member (object, "scope"));
+  credentials->id_url = g_strdup (sl_json_get_nonempty_string (object, "id"));
+  credentials->scope = g_strdup (sl_json_get_string (object, "scope"));
   credentials->issued_at_ms = read_issued_at (object);
 
   return g_steal_pointer (&credentials);
@@ -401,9 +345,9 @@ read_identity_fields (JsonObject     *object,
                       SlCredentials  *credentials,
                       GError        **error)
 {
-  const char *user_id = get_nonempty_string_member (object, "user_id");
-  const char *org_id = get_nonempty_string_member (object, "organization_id");
-  const char *username = get_nonempty_string_member (object, "preferred_username");
+  const char *user_id = sl_json_get_nonempty_string (object, "user_id");
+  const char *org_id = sl_json_get_nonempty_string (object, "organization_id");
+  const char *username = sl_json_get_nonempty_string (object, "preferred_username");
 
   if (user_id == NULL || org_id == NULL || username == NULL)
     {
@@ -415,8 +359,8 @@ read_identity_fields (JsonObject     *object,
   replace_string (&credentials->user_id, user_id);
   replace_string (&credentials->org_id, org_id);
   replace_string (&credentials->username, username);
-  replace_string (&credentials->email, get_nonempty_string_member (object, "email"));
-  replace_string (&credentials->display_name, get_nonempty_string_member (object, "name"));
+  replace_string (&credentials->email, sl_json_get_nonempty_string (object, "email"));
+  replace_string (&credentials->display_name, sl_json_get_nonempty_string (object, "name"));
 
   return TRUE;
 }
