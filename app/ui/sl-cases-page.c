@@ -420,7 +420,8 @@ fail_request (Request      *request,
       return;
     }
 
-  g_debug ("Cases page request failed: %s", error->message);
+  /* Logged without the case's text or the comment: only what failed. */
+  g_message ("Writeback to case %s failed: %s", request->case_number, error->message);
   if (request->section == SECTION_COMMENT && is_transient_failure (error))
     {
       g_free (self->retry_case_id);
@@ -454,6 +455,14 @@ on_statuses_loaded (GObject      *source,
   finish_request (request);
 }
 
+static gboolean
+shows_case_number (SlCasesPage *self,
+                   const char  *case_number)
+{
+  return self->current_case != NULL
+         && g_strcmp0 (self->current_case->case_number, case_number) == 0;
+}
+
 static void
 on_case_found (GObject      *source,
                GAsyncResult *result,
@@ -468,9 +477,11 @@ on_case_found (GObject      *source,
   if (found == NULL)
     {
       /* A failed explicit look-up hides the previous case, so no writeback
-       * can go to a case other than the number in the entry. */
+       * can go to a case other than the number in the entry. The case stays
+       * when only the network failed while looking the same number up. */
       if (request->section == SECTION_LOOKUP
-          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+          && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !(is_transient_failure (error) && shows_case_number (self, request->case_number)))
         show_case (self, NULL);
       fail_request (request, error);
       return;
@@ -521,6 +532,9 @@ on_comment_posted (GObject      *source,
   g_clear_pointer (&self->retry_case_id, g_free);
   g_clear_pointer (&self->retry_body, g_free);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->comment_view), "", -1);
+  /* Back to internal, so the next comment is not shown to the customer
+   * because the switch was left on. */
+  gtk_switch_set_active (self->public_switch, FALSE);
   refresh_case (request, _("Comment posted"));
 }
 
@@ -743,6 +757,13 @@ on_change_status_clicked (SlCasesPage *self)
     return;
 
   status = gtk_string_list_get_string (self->status_list, position);
+  if (g_strcmp0 (status, self->current_case->status) == 0)
+    {
+      show_error_message (self, SECTION_STATUS,
+                          _("The case already has this status. Pick another one."), FALSE);
+      return;
+    }
+
   request = request_new (self, SECTION_STATUS);
   request->status = g_strdup (status);
   start_request (request);

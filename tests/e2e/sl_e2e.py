@@ -132,13 +132,16 @@ class StandIn:
         self.log.close()
 
 
-def write_settings(login_host):
-    """Points the app at login_host through a keyfile GSettings backend."""
+def write_settings(login_host, network_timeout=None):
+    """Points the app at login_host through a keyfile GSettings backend;
+    network_timeout (seconds) overrides the default when given."""
     os.environ["GSETTINGS_BACKEND"] = "keyfile"
     folder = os.path.join(os.environ["XDG_CONFIG_HOME"], "glib-2.0", "settings")
     os.makedirs(folder, exist_ok=True)
     with open(os.path.join(folder, "keyfile"), "w") as keyfile:
         keyfile.write(f"[com/supportlogic/Connect]\nlogin-host='{login_host}'\n")
+        if network_timeout is not None:
+            keyfile.write(f"network-timeout=uint32 {network_timeout}\n")
 
 
 class App:

@@ -161,6 +161,8 @@ def check_writeback(tap, stand_in, alice_id):
     tap.check(created and created[0].get("IsPublished") is True, "public comment is published")
     tap.check(e2e.wait_until(lambda: not e2e.shows_text(body), 10),
               "comment box is cleared after posting")
+    tap.check(e2e.wait_until(lambda: not e2e.shows_text("The customer can see this comment."), 10),
+              "Public switch goes back to internal after posting", e2e.accessible_texts())
 
     updates = stand_in.count("case-update")
     e2e.press("alt+m")
@@ -179,6 +181,18 @@ def check_writeback(tap, stand_in, alice_id):
     tap.check(e2e.wait_until(lambda: e2e.shows_text("Status changed to Working"), 10),
               "window confirms the status change", e2e.accessible_texts())
     time.sleep(1)
+
+    # Applying the status the case already has sends nothing.
+    updates = stand_in.count("case-update")
+    e2e.press("alt+s")
+    time.sleep(1)
+    e2e.press("Return")
+    time.sleep(1)
+    e2e.press("alt+h")
+    tap.check(e2e.wait_until(lambda: e2e.shows_text("The case already has this status."), 10),
+              "same status is refused on the page", e2e.accessible_texts())
+    tap.check(stand_in.count("case-update") == updates, "same status sends no update")
+
     tap.check(change_status(stand_in, downs=2), "closing the case is sent")
     tap.check(e2e.wait_until(
         lambda: e2e.shows_text("Add a resolution comment in the case before closing it."), 20),
@@ -194,11 +208,23 @@ def check_writeback(tap, stand_in, alice_id):
                                 '"errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields": []}]'})
     e2e.press("alt+c")
     e2e.type_text(kept)
-    post_comment(stand_in, toggle_public=True)
+    post_comment(stand_in, toggle_public=False)
     tap.check(e2e.wait_until(lambda: e2e.shows_text("Comments need a ticket reference."), 20),
               "validation message from Salesforce is shown", e2e.accessible_texts())
     tap.check(e2e.shows_text(kept), "typed comment is kept after the failure", e2e.accessible_texts())
     e2e.screenshot("writeback-03-comment-rejected")
+
+    # Looking the same case up again while the network fails keeps the case
+    # and the draft on screen.
+    stand_in.add_fault({"endpoint": "query", "drop": True, "times": 1})
+    look_up(stand_in, CASE_NUMBER)
+    # libsoup gives up on the dropped connection only at the network
+    # timeout, and may try once more on a new connection.
+    tap.check(e2e.wait_until(lambda: e2e.shows_text("could not be reached"), 40),
+              "failed look-up says Salesforce could not be reached", e2e.accessible_texts())
+    tap.check(e2e.shows_text(CASE_SUBJECT), "failed look-up keeps the case shown")
+    tap.check(e2e.shows_text(kept), "failed look-up keeps the draft")
+    e2e.press("alt+c", "ctrl+End")
 
     # The answer to the next post is lost after the comment was created: the
     # retry must find it instead of posting it again.
@@ -220,7 +246,8 @@ def check_writeback(tap, stand_in, alice_id):
 def main():
     tap = e2e.Tap()
     stand_in = e2e.StandIn("--auto-sign-in", INTEGRATION)
-    e2e.write_settings(stand_in.url)
+    # A dropped connection is only noticed when the request times out.
+    e2e.write_settings(stand_in.url, network_timeout=8)
     app = e2e.App()
     alice_id = check_slots(tap, stand_in, app)
     check_writeback(tap, stand_in, alice_id)
