@@ -802,6 +802,37 @@ test_bad_token (Fixture       *fixture,
   g_assert_cmpstr (sl_rest_error_get_error_code (error), ==, "INVALID_SESSION_ID");
 }
 
+/* Without a refresher an expired session fails at once, with no token
+ * request. */
+static void
+test_expired_without_refresher (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(SlTokenRefresher) unused = NULL;
+  g_autoptr(SlCase) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = g_strconcat (sl_test_stand_in_get_url (fixture->stand_in),
+                                      "/__control/expire-access-tokens", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, url);
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read (fixture->session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, SOUP_STATUS_OK);
+  sl_test_stand_in_reset (fixture->stand_in);
+
+  /* Setting and clearing a refresher leaves the client without one. */
+  unused = sl_token_refresher_new ("user", fixture->token_client);
+  sl_rest_client_set_refresher (fixture->client, unused);
+  sl_rest_client_set_refresher (fixture->client, NULL);
+  found = find_case (fixture->client, "00001001", &error);
+
+  g_assert_null (found);
+  g_assert_error (error, SL_REST_ERROR, SL_REST_ERROR_SESSION_EXPIRED);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (fixture->stand_in, "token"), ==, 0);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (fixture->stand_in, "query"), ==, 1);
+}
+
 static void
 test_insecure_instance (Fixture       *fixture,
                         gconstpointer  user_data)
@@ -1085,6 +1116,7 @@ main (int   argc,
   add_stand_in_test ("/rest/describe/statuses", test_case_statuses);
   add_stand_in_test ("/rest/errors/bad-token", test_bad_token);
   add_stand_in_test ("/rest/errors/insecure-instance", test_insecure_instance);
+  add_stand_in_test ("/rest/errors/expired-no-refresher", test_expired_without_refresher);
   add_stand_in_test ("/rest/errors/limit-exceeded", test_limit_exceeded);
   add_stand_in_test ("/rest/errors/dropped", test_dropped_connection);
   add_stand_in_test ("/rest/errors/html-503", test_html_503);

@@ -1833,6 +1833,208 @@ test_rest_records_endpoint (void)
   g_assert_cmpuint (unknown->status, ==, 404);
 }
 
+/* Token lifetime, rotation and revocation */
+
+/* Sends a control request with an optional JSON body and returns the response. */
+static Response *
+post_control (SlTestStandIn *stand_in,
+              const char    *path,
+              const char    *json_body)
+{
+  g_autofree char *uri = g_strconcat (sl_test_stand_in_get_url (stand_in), path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_POST, uri);
+  g_autoptr(GError) error = NULL;
+  Response *response;
+
+  if (json_body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (json_body, strlen (json_body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+
+  response = send_message (msg, &error);
+  g_assert_no_error (error);
+  return response;
+}
+
+static void
+assert_control_ok (SlTestStandIn *stand_in,
+                   const char    *path,
+                   const char    *json_body)
+{
+  g_autoptr(Response) response = post_control (stand_in, path, json_body);
+
+  g_assert_cmpuint (response->status, ==, 200);
+}
+
+static Response *
+refresh_tokens (SlTestStandIn *stand_in,
+                const char    *refresh_token)
+{
+  return post_token_form (stand_in, "grant_type", "refresh_token",
+                          "refresh_token", refresh_token, "client_id", CLIENT_ID, NULL);
+}
+
+/* Returns the member @name of a successful token response. */
+static char *
+dup_token_member (const Response *response,
+                  const char     *name)
+{
+  g_autoptr(JsonObject) object = NULL;
+
+  g_assert_cmpuint (response->status, ==, 200);
+  object = parse_object (response->body);
+
+  return g_strdup (json_object_get_string_member_with_default (object, name, NULL));
+}
+
+static void
+assert_bad_oauth_token (const Response *response)
+{
+  g_assert_cmpuint (response->status, ==, 403);
+  g_assert_cmpstr (response->body, ==, "Bad_OAuth_Token");
+}
+
+static void
+test_access_token_lifetime (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--auto-sign-in", ALICE,
+                                                              "--access-token-lifetime", "1",
+                                                              NULL);
+  g_autoptr(Tokens) tokens = sign_in (stand_in);
+  g_autoptr(Response) fresh = rest_query (stand_in, tokens->access_token, "SELECT Id FROM Case");
+  g_autoptr(Response) expired = NULL;
+  g_autoptr(Response) expired_userinfo = NULL;
+  g_autoptr(Response) refresh = NULL;
+  g_autoptr(Response) renewed = NULL;
+
+  g_assert_cmpuint (fresh->status, ==, 200);
+  g_usleep (1200 * 1000);
+  expired = rest_query (stand_in, tokens->access_token, "SELECT Id FROM Case");
+  expired_userinfo = get_userinfo (tokens);
+  assert_invalid_session (expired);
+  assert_bad_oauth_token (expired_userinfo);
+
+  refresh = refresh_tokens (stand_in, tokens->refresh_token);
+  g_free (tokens->access_token);
+  tokens->access_token = dup_token_member (refresh, "access_token");
+  renewed = rest_query (stand_in, tokens->access_token, "SELECT Id FROM Case");
+  g_assert_cmpuint (renewed->status, ==, 200);
+}
+
+static void
+test_bad_access_token_lifetime (void)
+{
+  const char * const zero[] = { "--fixture", g_getenv ("SL_TEST_FIXTURE"),
+                                "--access-token-lifetime", "0", NULL };
+
+  assert_exits_with_usage_error (zero);
+}
+
+static void
+test_rotation (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--auto-sign-in", ALICE,
+                                                              "--rotate-refresh-tokens", NULL);
+  g_autoptr(Tokens) tokens = sign_in (stand_in);
+  g_autoptr(Response) first = refresh_tokens (stand_in, tokens->refresh_token);
+  g_autofree char *second_token = dup_token_member (first, "refresh_token");
+  g_autoptr(Response) second = refresh_tokens (stand_in, second_token);
+  g_autofree char *third_token = dup_token_member (second, "refresh_token");
+  g_autoptr(Tokens) latest = g_new0 (Tokens, 1);
+  g_autoptr(Response) replay = NULL;
+  g_autoptr(Response) after_replay = NULL;
+  g_autoptr(Response) latest_userinfo = NULL;
+
+  g_assert_nonnull (second_token);
+  g_assert_false (g_strcmp0 (second_token, tokens->refresh_token) == 0);
+  g_assert_nonnull (third_token);
+  g_assert_false (g_strcmp0 (third_token, second_token) == 0);
+
+  latest->access_token = dup_token_member (second, "access_token");
+  latest->instance_url = g_strdup (tokens->instance_url);
+
+  /* A replayed older token revokes the chain, the newest token included. */
+  replay = refresh_tokens (stand_in, second_token);
+  after_replay = refresh_tokens (stand_in, third_token);
+  latest_userinfo = get_userinfo (latest);
+
+  assert_oauth_error (replay, "invalid_grant");
+  assert_oauth_error (after_replay, "invalid_grant");
+  assert_bad_oauth_token (latest_userinfo);
+}
+
+static void
+test_control_expire_access_tokens (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--auto-sign-in", ALICE, NULL);
+  g_autoptr(Tokens) tokens = sign_in (stand_in);
+  g_autoptr(Response) expired = NULL;
+  g_autoptr(Response) refresh = NULL;
+  g_autoptr(Response) renewed = NULL;
+  g_autofree char *new_token = NULL;
+  g_autofree char *new_refresh_token = NULL;
+
+  assert_control_ok (stand_in, "/__control/expire-access-tokens", NULL);
+  expired = rest_query (stand_in, tokens->access_token, "SELECT Id FROM Case");
+  refresh = refresh_tokens (stand_in, tokens->refresh_token);
+  new_token = dup_token_member (refresh, "access_token");
+  new_refresh_token = dup_token_member (refresh, "refresh_token");
+  renewed = rest_query (stand_in, new_token, "SELECT Id FROM Case");
+
+  assert_invalid_session (expired);
+  g_assert_null (new_refresh_token);
+  g_assert_cmpuint (renewed->status, ==, 200);
+}
+
+static void
+test_control_revoke_refresh_tokens (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--auto-sign-in", ALICE, NULL);
+  g_autoptr(Tokens) tokens = sign_in (stand_in);
+  g_autoptr(Response) unknown = NULL;
+  g_autoptr(Response) other_user = NULL;
+  g_autoptr(Response) after_revoke = NULL;
+  g_autoptr(Response) rest = NULL;
+
+  unknown = post_control (stand_in, "/__control/revoke-refresh-tokens",
+                          "{\"username\": \"nobody@acme.example.com\"}");
+  g_assert_cmpuint (unknown->status, ==, 400);
+
+  assert_control_ok (stand_in, "/__control/revoke-refresh-tokens",
+                     "{\"username\": \"bob@acme.example.com\"}");
+  other_user = refresh_tokens (stand_in, tokens->refresh_token);
+  g_assert_cmpuint (other_user->status, ==, 200);
+
+  assert_control_ok (stand_in, "/__control/revoke-refresh-tokens", NULL);
+  after_revoke = refresh_tokens (stand_in, tokens->refresh_token);
+  rest = rest_query (stand_in, tokens->access_token, "SELECT Id FROM Case");
+
+  assert_oauth_error (after_revoke, "invalid_grant");
+  assert_invalid_session (rest);
+}
+
+static void
+test_control_deactivate_user (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--auto-sign-in", ALICE, NULL);
+  g_autoptr(Tokens) tokens = sign_in (stand_in);
+  g_autoptr(Response) unknown = NULL;
+  g_autoptr(Response) refresh = NULL;
+  g_autoptr(Response) userinfo = NULL;
+
+  unknown = post_control (stand_in, "/__control/deactivate-user", "{}");
+  g_assert_cmpuint (unknown->status, ==, 400);
+
+  assert_control_ok (stand_in, "/__control/deactivate-user", "{\"username\": \"" ALICE "\"}");
+  refresh = refresh_tokens (stand_in, tokens->refresh_token);
+  userinfo = get_userinfo (tokens);
+
+  assert_oauth_error (refresh, "invalid_grant");
+  assert_bad_oauth_token (userinfo);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1841,6 +2043,13 @@ main (int   argc,
 
   g_test_add_func ("/stand-in/flow/auto-sign-in", test_full_flow);
   g_test_add_func ("/stand-in/token/refresh", test_refresh);
+  g_test_add_func ("/stand-in/token/access-token-lifetime", test_access_token_lifetime);
+  g_test_add_func ("/stand-in/token/bad-access-token-lifetime", test_bad_access_token_lifetime);
+  g_test_add_func ("/stand-in/token/rotation", test_rotation);
+  g_test_add_func ("/stand-in/control/expire-access-tokens", test_control_expire_access_tokens);
+  g_test_add_func ("/stand-in/control/revoke-refresh-tokens",
+                   test_control_revoke_refresh_tokens);
+  g_test_add_func ("/stand-in/control/deactivate-user", test_control_deactivate_user);
   g_test_add_func ("/stand-in/login/allow", test_login_form_allow);
   g_test_add_func ("/stand-in/login/deny", test_login_form_deny);
   g_test_add_func ("/stand-in/login/inactive-user", test_login_form_inactive_user);

@@ -452,7 +452,8 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture->stand_in = sl_test_stand_in_start ("--auto-sign-in", USERNAME, NULL);
+  /* @user_data is an extra stand-in argument, or NULL. */
+  fixture->stand_in = sl_test_stand_in_start ("--auto-sign-in", USERNAME, user_data, NULL);
   fixture->config = sl_oauth_config_new (sl_test_stand_in_get_url (fixture->stand_in),
                                          CLIENT_ID, &error);
   g_assert_no_error (error);
@@ -938,6 +939,132 @@ test_revoke_unknown_token (Fixture       *fixture,
   g_assert_nonnull (sl_oauth_error_get_server_code (error));
 }
 
+static SlCredentials *
+refresh_token (SlTokenClient  *client,
+               const char     *token,
+               GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sl_token_client_refresh_async (client, token, NULL, on_async_done, &result);
+  return sl_token_client_refresh_finish (client, wait_for (&result), error);
+}
+
+/* Returns the number of refresh_token grants in the stand-in's log. */
+static guint
+count_refreshes (Fixture *fixture)
+{
+  g_autoptr(JsonArray) requests = sl_test_stand_in_get_requests (fixture->stand_in);
+  guint count = 0;
+
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (request, "grant_type", NULL),
+                     "refresh_token") == 0)
+        count++;
+    }
+
+  return count;
+}
+
+static void
+test_refresh_success (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) tokens = sign_in (fixture);
+  g_autoptr(SlCredentials) refreshed = NULL;
+  g_autoptr(SlCredentials) identity = NULL;
+  g_autoptr(GError) error = NULL;
+
+  refreshed = refresh_token (fixture->client, tokens->refresh_token, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (refreshed);
+  g_assert_nonnull (refreshed->access_token);
+  g_assert_false (g_strcmp0 (refreshed->access_token, tokens->access_token) == 0);
+  g_assert_null (refreshed->refresh_token);
+  g_assert_cmpstr (refreshed->instance_url, ==, tokens->instance_url);
+  g_assert_cmpstr (refreshed->login_host, ==, tokens->login_host);
+  g_assert_cmpint (refreshed->issued_at_ms, >, 0);
+  g_assert_null (refreshed->user_id);
+  g_assert_cmpuint (count_refreshes (fixture), ==, 1);
+
+  identity = fetch_identity (fixture->client, refreshed, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (identity->username, ==, USERNAME);
+}
+
+static void
+test_refresh_rotated (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) tokens = sign_in (fixture);
+  g_autoptr(SlCredentials) refreshed = NULL;
+  g_autoptr(SlCredentials) replayed = NULL;
+  g_autoptr(SlCredentials) after_replay = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) replay_error = NULL;
+  g_autoptr(GError) after_replay_error = NULL;
+
+  refreshed = refresh_token (fixture->client, tokens->refresh_token, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (refreshed->refresh_token);
+  g_assert_false (g_strcmp0 (refreshed->refresh_token, tokens->refresh_token) == 0);
+
+  /* Replaying the older token revokes the newer one too. */
+  replayed = refresh_token (fixture->client, tokens->refresh_token, &replay_error);
+  after_replay = refresh_token (fixture->client, refreshed->refresh_token,
+                                &after_replay_error);
+
+  g_assert_null (replayed);
+  g_assert_error (replay_error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_INVALID_GRANT);
+  g_assert_null (after_replay);
+  g_assert_error (after_replay_error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_INVALID_GRANT);
+}
+
+static void
+test_refresh_invalid_grant (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) tokens = sign_in (fixture);
+  g_autoptr(SlCredentials) refreshed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (revoke_token (fixture->client, tokens->refresh_token, NULL));
+  refreshed = refresh_token (fixture->client, tokens->refresh_token, &error);
+
+  g_assert_null (refreshed);
+  g_assert_error (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_INVALID_GRANT);
+  g_assert_cmpstr (sl_oauth_error_get_server_code (error), ==, "invalid_grant");
+}
+
+static void
+test_refresh_503 (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) refreshed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sl_test_stand_in_add_fault (fixture->stand_in,
+                              "{\"endpoint\": \"token\", \"status\": 503, "
+                              "\"body\": \"<html>Maintenance</html>\", "
+                              "\"content_type\": \"text/html\"}");
+  refreshed = refresh_token (fixture->client, "5Aep861-any-token", &error);
+
+  g_assert_null (refreshed);
+  g_assert_error (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_UNEXPECTED_RESPONSE);
+}
+
+static void
+add_stand_in_test_with_arg (const char *path,
+                            const char *stand_in_arg,
+                            void (*func) (Fixture *, gconstpointer))
+{
+  g_test_add (path, Fixture, stand_in_arg, fixture_set_up, func, fixture_tear_down);
+}
+
 static void
 add_stand_in_test (const char *path,
                    void (*func) (Fixture *, gconstpointer))
@@ -995,6 +1122,11 @@ main (int   argc,
                      test_userinfo_insecure_instance);
   add_stand_in_test ("/oauth/token/revoke/success", test_revoke_success);
   add_stand_in_test ("/oauth/token/revoke/unknown-token", test_revoke_unknown_token);
+  add_stand_in_test ("/oauth/token/refresh/success", test_refresh_success);
+  add_stand_in_test_with_arg ("/oauth/token/refresh/rotated", "--rotate-refresh-tokens",
+                              test_refresh_rotated);
+  add_stand_in_test ("/oauth/token/refresh/invalid-grant", test_refresh_invalid_grant);
+  add_stand_in_test ("/oauth/token/refresh/503", test_refresh_503);
 
   return g_test_run ();
 }

@@ -496,6 +496,41 @@ sl_connection_clear_error (SlConnection *self)
 }
 
 void
+sl_connection_require_reauth (SlConnection *self,
+                              const char   *reason)
+{
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (SL_IS_CONNECTION (self));
+  g_return_if_fail (reason != NULL);
+
+  if (self->state != SL_CONNECTION_STATE_CONNECTED
+      && self->state != SL_CONNECTION_STATE_NEEDS_REAUTH)
+    {
+      g_debug ("Slot %s is %s, ignoring a rejected refresh token", self->slot,
+               sl_connection_state_to_string (self->state));
+      return;
+    }
+
+  /* Translators: %s is the reason, e.g. that Salesforce rejected the sign-in. */
+  message = g_strdup_printf (_("Reconnect required: %s"), reason);
+
+  if (self->signing_in)
+    {
+      self->state_before_sign_in = SL_CONNECTION_STATE_NEEDS_REAUTH;
+      g_free (self->error_before_sign_in);
+      self->error_before_sign_in = g_strdup (message);
+      g_clear_pointer (&self->error_code_before_sign_in, g_free);
+    }
+
+  g_object_freeze_notify (G_OBJECT (self));
+  set_string (self, &self->last_error, message, PROP_LAST_ERROR);
+  set_string (self, &self->last_error_code, NULL, PROP_LAST_ERROR_CODE);
+  sl_connection_set_state (self, SL_CONNECTION_STATE_NEEDS_REAUTH);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
 sl_connection_begin_sign_in (SlConnection *self)
 {
   g_return_if_fail (SL_IS_CONNECTION (self));

@@ -78,6 +78,14 @@ void              sl_connection_report_error        (SlConnection      *self,
                                                      const char        *message,
                                                      const char        *code);
 void              sl_connection_clear_error         (SlConnection      *self);
+/* Moves a connected slot to the needs-reauth state after Salesforce
+ * rejected its refresh token: the identity stays shown, "last-error"
+ * becomes the translated "Reconnect required: @reason" and
+ * "last-error-code" is cleared. A slot without an identity is left as it
+ * is. A sign-in that is running when this is called still replaces the
+ * state once it completes, and cancelling it restores needs-reauth. */
+void              sl_connection_require_reauth      (SlConnection      *self,
+                                                     const char        *reason);
 
 /* Marks a sign-in as started: a slot that is not connected shows the
  * connecting state, a connected one keeps its state and identity until the

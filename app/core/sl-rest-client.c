@@ -80,6 +80,7 @@ struct _SlRestClient
    * instance URL is not safe to send the token to. */
   char *base_url;
   char *instance_error;
+  SlTokenRefresher *refresher;
 };
 
 G_DEFINE_FINAL_TYPE (SlRestClient, sl_rest_client, G_TYPE_OBJECT)
@@ -437,16 +438,26 @@ is_record_id (const char *id)
 
 /* Requests */
 
-/* Task data of one REST call. */
+/* Task data of one REST call: the request, kept to repeat it after a
+ * refresh, and the access token it was sent with. */
 typedef struct
 {
   SoupMessage *message;
+  char *method;
+  char *path;
+  JsonNode *body;
+  char *sent_token;
+  gboolean refreshed;
 } CallData;
 
 static void
 call_data_free (CallData *data)
 {
   g_clear_object (&data->message);
+  g_clear_pointer (&data->method, g_free);
+  g_clear_pointer (&data->path, g_free);
+  g_clear_pointer (&data->body, json_node_unref);
+  g_clear_pointer (&data->sent_token, sl_secure_free);
   g_free (data);
 }
 
@@ -487,6 +498,30 @@ return_response (GTask  *task,
   g_task_return_pointer (task, root, (GDestroyNotify) json_node_unref);
 }
 
+static void refresh_and_resend (SlRestClient *self,
+                                GTask        *task);
+
+/* Returns TRUE for a 401 `INVALID_SESSION_ID` of a call that may renew its
+ * session, which each call does once at most. */
+static gboolean
+needs_refresh (SlRestClient *self,
+               GTask        *task,
+               guint         status,
+               GBytes       *body)
+{
+  CallData *data = g_task_get_task_data (task);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (data->message);
+  g_autoptr(GError) error = NULL;
+
+  if (status != SOUP_STATUS_UNAUTHORIZED || self->refresher == NULL || data->refreshed)
+    return FALSE;
+
+  sl_rest_parse_error (status, soup_message_headers_get_content_type (headers, NULL), body,
+                       &error);
+
+  return g_error_matches (error, SL_REST_ERROR, SL_REST_ERROR_SESSION_EXPIRED);
+}
+
 static void
 on_call_read (GObject      *source,
               GAsyncResult *result,
@@ -511,7 +546,10 @@ on_call_read (GObject      *source,
   status = soup_message_get_status (data->message);
   g_debug ("%s %s: HTTP %u", method, g_uri_get_path (uri), status);
 
-  return_response (task, status, body);
+  if (needs_refresh (g_task_get_source_object (task), task, status, body))
+    refresh_and_resend (g_task_get_source_object (task), task);
+  else
+    return_response (task, status, body);
 }
 
 static SoupMessage *
@@ -547,6 +585,97 @@ new_message (SlRestClient *self,
   return message;
 }
 
+/* Sends the request of @task with the current access token. */
+static void
+send_call (SlRestClient *self,
+           GTask        *task)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  g_clear_object (&data->message);
+  data->message = new_message (self, data->method, data->path, data->body);
+  g_clear_pointer (&data->sent_token, sl_secure_free);
+  data->sent_token = g_strdup (self->access_token);
+
+  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
+                                    g_task_get_cancellable (task), on_call_read,
+                                    g_object_ref (task));
+}
+
+/* Returns the error of a call whose session could not be renewed. Network
+ * and server failures become the REST error a caller may retry after;
+ * `invalid_grant`, keyring errors and cancellation pass unchanged. */
+static GError *
+map_refresh_error (const GError *error)
+{
+  SlRestError code = SL_REST_ERROR_FAILED;
+  GError *mapped = NULL;
+
+  if (error->domain != SL_OAUTH_ERROR || sl_token_refresher_error_needs_reauth (error))
+    return g_error_copy (error);
+
+  if (error->code == SL_OAUTH_ERROR_NETWORK)
+    code = SL_REST_ERROR_OFFLINE;
+  else if (error->code == SL_OAUTH_ERROR_TIMED_OUT)
+    code = SL_REST_ERROR_TIMED_OUT;
+  else if (error->code == SL_OAUTH_ERROR_UNEXPECTED_RESPONSE)
+    code = SL_REST_ERROR_UNEXPECTED_RESPONSE;
+
+  set_rest_error (&mapped, code, sl_oauth_error_get_server_code (error), NULL,
+                  error->message);
+  return mapped;
+}
+
+static void
+on_session_refreshed (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SlRestClient *self = g_task_get_source_object (task);
+  g_autoptr(SlCredentials) credentials = NULL;
+  g_autoptr(GError) error = NULL;
+
+  credentials = sl_token_refresher_refresh_finish (SL_TOKEN_REFRESHER (source), result,
+                                                   &error);
+  if (credentials == NULL)
+    {
+      g_debug ("Could not renew the session: %s", error->message);
+      g_task_return_error (task, map_refresh_error (error));
+      return;
+    }
+
+  /* NOTE: a changed instance URL is not applied here; clients created from
+   * the keyring item afterwards use it. */
+  g_clear_pointer (&self->access_token, sl_secure_free);
+  self->access_token = g_strdup (credentials->access_token);
+  send_call (self, task);
+}
+
+/* Renews the session of a call rejected with 401 and sends it once more.
+ * A call that was sent with an older token than the client's current one
+ * is simply repeated, because another call renewed the session already. */
+static void
+refresh_and_resend (SlRestClient *self,
+                    GTask        *task)
+{
+  CallData *data = g_task_get_task_data (task);
+
+  data->refreshed = TRUE;
+
+  if (g_strcmp0 (data->sent_token, self->access_token) != 0)
+    {
+      send_call (self, task);
+      return;
+    }
+
+  g_debug ("Session expired, renewing it before repeating %s %s", data->method,
+           g_uri_get_path (soup_message_get_uri (data->message)));
+  sl_token_refresher_refresh_async (self->refresher, data->sent_token,
+                                    g_task_get_cancellable (task), on_session_refreshed,
+                                    g_object_ref (task));
+}
+
 /* Sends @method to @path below the base URL, with @body as JSON when it is
  * not NULL. call_finish() returns the response's JSON. */
 static void
@@ -571,11 +700,12 @@ call_async (SlRestClient        *self,
     }
 
   data = g_new0 (CallData, 1);
-  data->message = new_message (self, method, path, body);
+  data->method = g_strdup (method);
+  data->path = g_strdup (path);
+  data->body = body != NULL ? json_node_ref (body) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) call_data_free);
 
-  soup_session_send_and_read_async (self->session, data->message, G_PRIORITY_DEFAULT,
-                                    cancellable, on_call_read, g_object_ref (task));
+  send_call (self, task);
 }
 
 static JsonNode *
@@ -683,6 +813,7 @@ sl_rest_client_finalize (GObject *object)
   SlRestClient *self = (SlRestClient *)object;
 
   g_clear_object (&self->session);
+  g_clear_object (&self->refresher);
   g_clear_pointer (&self->access_token, sl_secure_free);
   g_clear_pointer (&self->user_id, g_free);
   g_clear_pointer (&self->base_url, g_free);
@@ -783,6 +914,16 @@ sl_rest_client_get_user_id (SlRestClient *self)
   g_return_val_if_fail (SL_IS_REST_CLIENT (self), NULL);
 
   return self->user_id;
+}
+
+void
+sl_rest_client_set_refresher (SlRestClient     *self,
+                              SlTokenRefresher *refresher)
+{
+  g_return_if_fail (SL_IS_REST_CLIENT (self));
+  g_return_if_fail (refresher == NULL || SL_IS_TOKEN_REFRESHER (refresher));
+
+  g_set_object (&self->refresher, refresher);
 }
 
 /* Find a case */

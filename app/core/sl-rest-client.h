@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "sl-credentials.h"
+#include "sl-token-refresher.h"
 
 G_BEGIN_DECLS
 
@@ -91,6 +92,17 @@ SlRestClient *sl_rest_client_new (SoupSession         *session,
                                   const char          *api_version);
 
 const char   *sl_rest_client_get_user_id (SlRestClient *self);
+
+/* Lets the client renew an expired session. A call rejected with 401
+ * `INVALID_SESSION_ID` asks @refresher (which must be for the slot of the
+ * client's credentials) for a new access token, then repeats the call once
+ * with it. A second 401 fails with SL_REST_ERROR_SESSION_EXPIRED. When the
+ * refresh fails, the call fails with the refresher's
+ * SL_OAUTH_ERROR_INVALID_GRANT (the user must sign in again), its keyring
+ * or G_IO_ERROR_NOT_FOUND error, or else an SL_REST_ERROR: _OFFLINE,
+ * _TIMED_OUT, _UNEXPECTED_RESPONSE or _FAILED. NULL turns renewal off. */
+void          sl_rest_client_set_refresher (SlRestClient     *self,
+                                            SlTokenRefresher *refresher);
 
 /* Looks a case up by its CaseNumber (SOQL on Case: Id, CaseNumber,
  * Subject, Status, OwnerId, Owner.Name). No match is SL_REST_ERROR_NOT_FOUND. */

@@ -54,6 +54,7 @@ static GParamSpec *properties[N_PROPS];
 /* Source tags of the tasks. ISO C forbids converting a function pointer to
  * the gpointer that g_task_set_source_tag() takes, so these are variables. */
 static const char exchange_code_tag;
+static const char refresh_tag;
 static const char fetch_identity_tag;
 static const char revoke_tag;
 
@@ -766,6 +767,43 @@ SlCredentials *
 sl_token_client_exchange_code_finish (SlTokenClient  *self,
                                       GAsyncResult   *result,
                                       GError        **error)
+{
+  g_return_val_if_fail (SL_IS_TOKEN_CLIENT (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+sl_token_client_refresh_async (SlTokenClient       *self,
+                               const char          *refresh_token,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  SoupMessage *message;
+  char *form;
+
+  g_return_if_fail (SL_IS_TOKEN_CLIENT (self));
+  g_return_if_fail (refresh_token != NULL && refresh_token[0] != '\0');
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  form = soup_form_encode ("grant_type", "refresh_token",
+                           "refresh_token", refresh_token,
+                           "client_id", sl_oauth_config_get_client_id (self->config),
+                           NULL);
+  message = new_form_message (self, "/services/oauth2/token", form);
+
+  task = new_request_task (self, REQUEST_TOKEN, message, cancellable, callback, user_data);
+  g_task_set_source_tag (task, (gpointer) &refresh_tag);
+  send_request (self, task);
+}
+
+SlCredentials *
+sl_token_client_refresh_finish (SlTokenClient  *self,
+                                GAsyncResult   *result,
+                                GError        **error)
 {
   g_return_val_if_fail (SL_IS_TOKEN_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);

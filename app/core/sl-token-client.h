@@ -36,6 +36,21 @@ SlCredentials *sl_token_client_exchange_code_finish (SlTokenClient       *self,
                                                      GAsyncResult        *result,
                                                      GError             **error);
 
+/* POSTs `grant_type=refresh_token` with @refresh_token and the client ID to
+ * `{login_host}/services/oauth2/token`. The result holds the new access
+ * token, instance URL, scope, issued_at and login_host; its refresh_token
+ * is set only when the org rotates refresh tokens, and its identity fields
+ * are NULL. A revoked or expired refresh token or a deactivated user fails
+ * with SL_OAUTH_ERROR_INVALID_GRANT. */
+void           sl_token_client_refresh_async        (SlTokenClient       *self,
+                                                     const char          *refresh_token,
+                                                     GCancellable        *cancellable,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+SlCredentials *sl_token_client_refresh_finish       (SlTokenClient       *self,
+                                                     GAsyncResult        *result,
+                                                     GError             **error);
+
 /* GETs `{instance_url}/services/oauth2/userinfo` with @credentials' access
  * token and returns a copy of @credentials with the identity fields set. */
 void           sl_token_client_fetch_identity_async  (SlTokenClient       *self,

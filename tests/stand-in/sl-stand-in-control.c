@@ -108,10 +108,105 @@ set_auto_sign_in (StandIn           *self,
   stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
 }
 
+/* Returns the user named by the "username" member of the JSON body, or
+ * NULL after responding 400 when the body names no user of the fixture.
+ * With @optional, an empty body sets *@all and returns NULL. */
+static StandInUser *
+read_username (StandIn           *self,
+               SoupServerMessage *msg,
+               gboolean           optional,
+               gboolean          *all)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  const char *username = NULL;
+
+  if (optional && body->length == 0)
+    {
+      *all = TRUE;
+      return NULL;
+    }
+
+  node = stand_in_read_json (msg, &error);
+  object = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  if (object != NULL)
+    username = json_object_get_string_member_with_default (object, "username", NULL);
+
+  for (guint i = 0; username != NULL && i < self->fixture->users->len; i++)
+    {
+      StandInUser *user = g_ptr_array_index (self->fixture->users, i);
+
+      if (g_ascii_strcasecmp (user->username, username) == 0)
+        return user;
+    }
+
+  stand_in_respond (self, msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
+                    "Expected {\"username\": a user of the fixture}\n");
+  return NULL;
+}
+
+static gboolean
+session_of_user (gpointer key,
+                 gpointer value,
+                 gpointer user)
+{
+  StandInSession *session = value;
+
+  return user == NULL || session->user == user;
+}
+
+/* Revokes the refresh tokens of the user in the JSON body, or of every
+ * user when the body is empty, with their access tokens. */
+static void
+revoke_refresh_tokens (StandIn           *self,
+                       SoupServerMessage *msg)
+{
+  gboolean all = FALSE;
+  StandInUser *user = read_username (self, msg, TRUE, &all);
+  StandInSession *session;
+
+  if (user == NULL && !all)
+    return;
+
+  while ((session = g_hash_table_find (self->refresh_tokens, session_of_user, user)) != NULL)
+    stand_in_revoke_session (self, session);
+
+  g_debug ("Revoked the refresh tokens of %s", all ? "every user" : user->username);
+  stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
+}
+
+/* Deactivates the user in the JSON body, as an administrator would in
+ * Setup: sign-in, refresh and every token of the user stop working. */
+static void
+deactivate_user (StandIn           *self,
+                 SoupServerMessage *msg)
+{
+  StandInUser *user = read_username (self, msg, FALSE, NULL);
+
+  if (user == NULL)
+    return;
+
+  user->active = FALSE;
+  g_debug ("Deactivated %s", user->username);
+  stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
+}
+
+static gboolean
+is_post (SoupServerMessage *msg,
+         const char        *path,
+         const char        *expected_path)
+{
+  return g_str_equal (path, expected_path)
+         && g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST);
+}
+
 /* Serves /__control/requests (GET), /__control/faults (POST, DELETE),
  * /__control/reset (POST), /__control/records/OBJECT (GET) and
- * /__control/auto-sign-in (POST).  These requests stay out of the request
- * log. */
+ * /__control/auto-sign-in, /__control/expire-access-tokens,
+ * /__control/revoke-refresh-tokens and /__control/deactivate-user (POST).
+ * These requests stay out of the request log. */
 static void
 handle_control (StandIn           *self,
                 SoupServerMessage *msg,
@@ -135,6 +230,15 @@ handle_control (StandIn           *self,
   else if (g_str_equal (path, "/__control/auto-sign-in")
            && g_str_equal (method, SOUP_METHOD_POST))
     set_auto_sign_in (self, msg);
+  else if (is_post (msg, path, "/__control/expire-access-tokens"))
+    {
+      stand_in_expire_access_tokens (self);
+      stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
+    }
+  else if (is_post (msg, path, "/__control/revoke-refresh-tokens"))
+    revoke_refresh_tokens (self, msg);
+  else if (is_post (msg, path, "/__control/deactivate-user"))
+    deactivate_user (self, msg);
   else if (g_str_equal (path, "/__control/reset") && g_str_equal (method, SOUP_METHOD_POST))
     {
       g_ptr_array_set_size (self->faults, 0);

@@ -65,12 +65,20 @@ static void
 session_clear (StandInSession *session)
 {
   g_free (session->scope);
+  g_free (session->refresh_token);
 }
 
 static void
 session_release (StandInSession *session)
 {
   g_rc_box_release_full (session, (GDestroyNotify) session_clear);
+}
+
+static void
+access_token_free (StandInAccessToken *entry)
+{
+  session_release (entry->session);
+  g_free (entry);
 }
 
 char *
@@ -101,14 +109,35 @@ stand_in_issue_code (StandIn            *self,
   return code;
 }
 
+/* Returns the session of @token, or NULL when the token is unknown,
+ * revoked, expired or belongs to a deactivated user. */
 StandInSession *
 stand_in_lookup_access_token (StandIn    *self,
                               const char *token)
 {
-  StandInSession *session = token != NULL ? g_hash_table_lookup (self->access_tokens, token)
-                                          : NULL;
+  StandInAccessToken *entry = token != NULL ? g_hash_table_lookup (self->access_tokens, token)
+                                            : NULL;
 
-  return session != NULL && !session->revoked ? session : NULL;
+  if (entry == NULL || entry->session->revoked || !entry->session->user->active)
+    return NULL;
+
+  if (entry->expires_at <= g_get_monotonic_time ())
+    return NULL;
+
+  return entry->session;
+}
+
+/* Ends every access token issued so far; later ones get the usual lifetime. */
+void
+stand_in_expire_access_tokens (StandIn *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  GHashTableIter iter;
+  StandInAccessToken *entry;
+
+  g_hash_table_iter_init (&iter, self->access_tokens);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &entry))
+    entry->expires_at = MIN (entry->expires_at, now);
 }
 
 static gboolean
@@ -226,8 +255,13 @@ issue_access_token (StandIn        *self,
   g_autofree char *org_prefix = g_strndup (self->fixture->org_id, 15);
   g_autofree char *prefix = g_strconcat (org_prefix, "!AQ", NULL);
   char *token = stand_in_random_string (prefix, 94);
+  StandInAccessToken *entry = g_new0 (StandInAccessToken, 1);
 
-  g_hash_table_insert (self->access_tokens, g_strdup (token), g_rc_box_acquire (session));
+  entry->session = g_rc_box_acquire (session);
+  entry->expires_at = self->access_token_lifetime_us > 0
+                      ? g_get_monotonic_time () + self->access_token_lifetime_us
+                      : G_MAXINT64;
+  g_hash_table_insert (self->access_tokens, g_strdup (token), entry);
   return token;
 }
 
@@ -332,11 +366,28 @@ grant_authorization_code (StandIn             *self,
       refresh_token = stand_in_random_string ("5Aep861", 80);
       g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token),
                            g_rc_box_acquire (session));
+      session->refresh_token = g_strdup (refresh_token);
     }
 
   access_token = issue_access_token (self, session);
   respond_tokens (self, msg, session, access_token, refresh_token);
   session_release (session);
+}
+
+/* Replaces the newest refresh token of @session with a new one and
+ * returns it. */
+static char *
+rotate_refresh_token (StandIn        *self,
+                      StandInSession *session)
+{
+  char *refresh_token = stand_in_random_string ("5Aep861", 80);
+
+  g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token),
+                       g_rc_box_acquire (session));
+  g_free (session->refresh_token);
+  session->refresh_token = g_strdup (refresh_token);
+
+  return refresh_token;
 }
 
 static void
@@ -348,20 +399,33 @@ grant_refresh_token (StandIn             *self,
   const char *refresh_token = g_hash_table_lookup (form, "refresh_token");
   StandInSession *session = NULL;
   g_autofree char *access_token = NULL;
+  g_autofree char *new_refresh_token = NULL;
 
   if (refresh_token != NULL)
     session = g_hash_table_lookup (self->refresh_tokens, refresh_token);
 
-  if (session == NULL || session->revoked || session->client != client)
+  if (session == NULL || session->revoked || session->client != client
+      || !session->user->active)
     {
       stand_in_respond_oauth_error (self, msg, "invalid_grant", "expired access/refresh token");
       return;
     }
 
-  /* TODO: Rotate the refresh token when the fixture enables it, so clients
-   * can be tested against orgs that enable refresh token rotation. */
+  /* With rotation, Salesforce treats a replayed older refresh token as
+   * stolen and revokes the whole chain, the newest token included. */
+  if (self->rotate_refresh_tokens && g_strcmp0 (session->refresh_token, refresh_token) != 0)
+    {
+      g_debug ("An older refresh token was replayed, revoking its rotation chain");
+      stand_in_revoke_session (self, session);
+      stand_in_respond_oauth_error (self, msg, "invalid_grant", "expired access/refresh token");
+      return;
+    }
+
+  if (self->rotate_refresh_tokens)
+    new_refresh_token = rotate_refresh_token (self, session);
+
   access_token = issue_access_token (self, session);
-  respond_tokens (self, msg, session, access_token, NULL);
+  respond_tokens (self, msg, session, access_token, new_refresh_token);
 }
 
 /* Returns @grant_type when it is safe to write to the request log. */
@@ -406,7 +470,33 @@ access_token_belongs_to (gpointer key,
                          gpointer value,
                          gpointer session)
 {
+  StandInAccessToken *entry = value;
+
+  return entry->session == session;
+}
+
+static gboolean
+refresh_token_belongs_to (gpointer key,
+                          gpointer value,
+                          gpointer session)
+{
   return value == session;
+}
+
+/* Revokes every refresh token of @session's rotation chain and every
+ * access token issued from them. */
+void
+stand_in_revoke_session (StandIn        *self,
+                         StandInSession *session)
+{
+  /* Removing the table entries drops their references, so this one keeps
+   * @session alive until the end. */
+  StandInSession *held = g_rc_box_acquire (session);
+
+  held->revoked = TRUE;
+  g_hash_table_foreach_remove (self->access_tokens, access_token_belongs_to, held);
+  g_hash_table_foreach_remove (self->refresh_tokens, refresh_token_belongs_to, held);
+  session_release (held);
 }
 
 /* Revokes a refresh token with every access token issued from it, or a
@@ -424,11 +514,7 @@ handle_revoke (StandIn           *self,
     token = g_hash_table_lookup (query, "token");
 
   if (token != NULL && (session = g_hash_table_lookup (self->refresh_tokens, token)) != NULL)
-    {
-      session->revoked = TRUE;
-      g_hash_table_foreach_remove (self->access_tokens, access_token_belongs_to, session);
-      g_hash_table_remove (self->refresh_tokens, token);
-    }
+    stand_in_revoke_session (self, session);
   else if (token == NULL || !g_hash_table_remove (self->access_tokens, token))
     {
       stand_in_respond_oauth_error (self, msg, "unsupported_token_type",
@@ -447,7 +533,7 @@ stand_in_add_token_routes (StandIn *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                 (GDestroyNotify) session_release);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                               (GDestroyNotify) session_release);
+                                               (GDestroyNotify) access_token_free);
 
   stand_in_add_route (self, "/services/oauth2/token", "token", handle_token);
   stand_in_add_route (self, "/services/oauth2/revoke", "revoke", handle_revoke);

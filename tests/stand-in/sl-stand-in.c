@@ -4,7 +4,8 @@
  *
  * sl-stand-in --fixture FILE [--port N] [--auto-sign-in USERNAME]
  *             [--code-lifetime SECONDS] [--fault SPEC]... [--log-file FILE]
- *             [--api-limit N]
+ *             [--api-limit N] [--access-token-lifetime SECONDS]
+ *             [--rotate-refresh-tokens]
  *
  * Listens on 127.0.0.1 (and ::1 when available) only, prints the login URL
  * as the first and only line on standard output and serves until SIGTERM
@@ -19,13 +20,15 @@
 
 typedef struct
 {
-  char   *fixture_path;
-  int     port;
-  char   *auto_sign_in;
-  int     code_lifetime_s;
-  char  **faults;
-  char   *log_file;
-  int     api_limit;
+  char     *fixture_path;
+  int       port;
+  char     *auto_sign_in;
+  int       code_lifetime_s;
+  char    **faults;
+  char     *log_file;
+  int       api_limit;
+  int       access_token_lifetime_s;
+  gboolean  rotate_refresh_tokens;
 } Options;
 
 static void
@@ -102,6 +105,10 @@ parse_options (Options   *options,
       "Also append each request record to FILE as a JSON line", "FILE" },
     { "api-limit", 0, 0, G_OPTION_ARG_INT, &options->api_limit,
       "REST requests allowed per day, instead of the fixture's api_limit", "N" },
+    { "access-token-lifetime", 0, 0, G_OPTION_ARG_INT, &options->access_token_lifetime_s,
+      "Seconds an access token stays valid (default: it never expires)", "SECONDS" },
+    { "rotate-refresh-tokens", 0, 0, G_OPTION_ARG_NONE, &options->rotate_refresh_tokens,
+      "Issue a new refresh token on every refresh and reject the older ones", NULL },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Salesforce stand-in");
@@ -112,12 +119,14 @@ parse_options (Options   *options,
 
   if (options->fixture_path == NULL || *argc > 1 || options->port < 0
       || options->port > 65535 || options->code_lifetime_s < 1
-      || (options->api_limit != -1 && options->api_limit < 1))
+      || (options->api_limit != -1 && options->api_limit < 1)
+      || (options->access_token_lifetime_s != -1 && options->access_token_lifetime_s < 1))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "usage: sl-stand-in --fixture FILE [--port 0-65535] "
                    "[--auto-sign-in USERNAME] [--code-lifetime SECONDS>=1] [--fault SPEC]... "
-                   "[--log-file FILE] [--api-limit N>=1]");
+                   "[--log-file FILE] [--api-limit N>=1] "
+                   "[--access-token-lifetime SECONDS>=1] [--rotate-refresh-tokens]");
       return FALSE;
     }
 
@@ -148,6 +157,9 @@ configure (StandIn  *self,
   self->code_lifetime_us = (gint64) options->code_lifetime_s * G_USEC_PER_SEC;
   if (options->api_limit != -1)
     self->fixture->api_limit = options->api_limit;
+  if (options->access_token_lifetime_s != -1)
+    self->access_token_lifetime_us = (gint64) options->access_token_lifetime_s * G_USEC_PER_SEC;
+  self->rotate_refresh_tokens = options->rotate_refresh_tokens;
 
   for (guint i = 0; options->faults != NULL && options->faults[i] != NULL; i++)
     {
@@ -275,7 +287,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_auto(Options) options = { .code_lifetime_s = 900, .api_limit = -1 };
+  g_auto(Options) options = { .code_lifetime_s = 900, .api_limit = -1,
+                              .access_token_lifetime_s = -1 };
   g_autoptr(StandIn) self = NULL;
   g_autoptr(GError) error = NULL;
 

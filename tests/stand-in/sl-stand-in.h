@@ -116,13 +116,15 @@ typedef struct
   char           *instance_url;    /* http://localhost:PORT */
   char           *auto_sign_in;    /* username, or NULL */
   gint64          code_lifetime_us;
+  gint64          access_token_lifetime_us;  /* 0: access tokens never expire */
+  gboolean        rotate_refresh_tokens;
   GPtrArray      *faults;          /* StandInFault */
   GPtrArray      *requests;        /* JsonObject, in arrival order */
   GOutputStream  *log_stream;      /* JSON lines, or NULL */
   GHashTable     *transactions;    /* id -> StandInTransaction */
   GHashTable     *codes;           /* code -> StandInCode */
   GHashTable     *refresh_tokens;  /* token -> StandInSession */
-  GHashTable     *access_tokens;   /* token -> StandInSession */
+  GHashTable     *access_tokens;   /* token -> StandInAccessToken */
   GBytes         *signing_key;
   GPtrArray      *routes;
   guint           api_requests;    /* REST requests counted so far */
@@ -150,15 +152,25 @@ typedef struct
   gint64               expires_at;  /* monotonic time, microseconds */
 } StandInCode;
 
-/* What a refresh token and the access tokens issued from it share.
+/* What a refresh token and the access tokens issued from it share.  With
+ * --rotate-refresh-tokens every refresh token of the rotation chain maps
+ * to the same session, and only @refresh_token, the newest, is accepted.
  * Reference counted with g_rc_box. */
 typedef struct
 {
   const StandInClient *client;
   const StandInUser   *user;
   char                *scope;
+  char                *refresh_token;  /* newest of the chain, or NULL */
   gboolean             revoked;
 } StandInSession;
+
+/* An issued access token. */
+typedef struct
+{
+  StandInSession *session;     /* a reference */
+  gint64          expires_at;  /* monotonic time, microseconds */
+} StandInAccessToken;
 
 typedef void (*StandInHandler) (StandIn           *self,
                                 SoupServerMessage *msg,
@@ -376,6 +388,9 @@ char                *stand_in_issue_code               (StandIn              *se
                                                         StandInTransaction   *transaction);
 StandInSession      *stand_in_lookup_access_token      (StandIn              *self,
                                                         const char           *token);
+void                 stand_in_revoke_session           (StandIn              *self,
+                                                        StandInSession       *session);
+void                 stand_in_expire_access_tokens     (StandIn              *self);
 
 char                *stand_in_get_community_url        (StandIn              *self);
 
