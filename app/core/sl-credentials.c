@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "sl-credentials.h"
+#include "sl-json.h"
 
 /* Version of the JSON document. Readers accept documents without it. */
 #define SL_CREDENTIALS_FORMAT 1
@@ -201,6 +202,9 @@ read_string (JsonObject  *object,
       json_node_get_value_type (node) != G_TYPE_STRING)
     return set_invalid (error, name, "is not a string");
 
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return set_invalid (error, name, "is not valid UTF-8");
+
   *out = json_node_dup_string (node);
   if (required && **out == '\0')
     return set_invalid (error, name, "is empty");
@@ -287,7 +291,8 @@ sl_credentials_from_json (const char  *json,
 
   /* The parser's own error can quote the input, which contains tokens, so it
    * is dropped and replaced by a message without values. */
-  if (!json_parser_load_from_data (parser, json, -1, NULL))
+  if (!sl_json_nesting_is_safe (json, strlen (json))
+      || !json_parser_load_from_data (parser, json, -1, NULL))
     {
       g_set_error_literal (error, SL_CREDENTIALS_ERROR, SL_CREDENTIALS_ERROR_INVALID,
                            _("Invalid stored credentials: not a JSON document"));

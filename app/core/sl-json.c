@@ -19,6 +19,11 @@ sl_json_get_string (JsonObject *object,
   if (json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
 
+  /* json-glib 1.6 turns a lone surrogate escape such as "\ud800" into
+   * bytes that are not UTF-8; such a value is treated as missing. */
+  if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
+    return NULL;
+
   return json_node_get_string (node);
 }
 
@@ -73,6 +78,37 @@ sl_json_get_boolean (JsonObject *object,
 }
 
 gboolean
+sl_json_nesting_is_safe (const char *data,
+                         gsize       size)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < size; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+
+      if (c == '"')
+        in_string = TRUE;
+      else if ((c == '[' || c == '{') && ++depth > SL_JSON_MAX_DEPTH)
+        return FALSE;
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  return TRUE;
+}
+
+gboolean
 sl_json_content_type_is_html (const char *content_type)
 {
   return content_type != NULL
@@ -95,6 +131,12 @@ sl_json_parse_body (const char *content_type,
   data = g_bytes_get_data (body, &size);
   if (size == 0)
     return NULL;
+
+  if (!sl_json_nesting_is_safe (data, size))
+    {
+      g_debug ("Response body is nested deeper than %d levels", SL_JSON_MAX_DEPTH);
+      return NULL;
+    }
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) size, NULL))

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 /* Typed readers of JSON object members for parsing Salesforce responses.
  * Each returns NULL (or @fallback) when the member is missing or has
- * another type, so a response with a wrong field type never crashes. The
+ * another type, and sl_json_get_string() also when the string is not
+ * UTF-8, so a response with a wrong field never crashes. The
  * results belong to @object. */
 const char *sl_json_get_string          (JsonObject *object,
                                          const char *name);
@@ -23,6 +24,16 @@ JsonArray  *sl_json_get_array           (JsonObject *object,
 gboolean    sl_json_get_boolean         (JsonObject *object,
                                          const char *name,
                                          gboolean    fallback);
+
+/* Nesting depth beyond which a document is rejected unparsed: json-glib
+ * 1.6 recurses once per level, and about 100,000 levels overflow the stack.
+ * No Salesforce response or keyring item comes near this. */
+#define SL_JSON_MAX_DEPTH 256
+
+/* Returns FALSE when @data nests arrays or objects deeper than
+ * SL_JSON_MAX_DEPTH, counting only brackets outside strings. */
+gboolean    sl_json_nesting_is_safe     (const char *data,
+                                         gsize       size);
 
 /* Returns TRUE for text/html and application/xhtml+xml, the answers of
  * maintenance pages and proxies where JSON was expected. */

@@ -67,6 +67,12 @@ is_valid_host (const char *host)
   if (host == NULL || host[0] == '\0')
     return FALSE;
 
+  /* An IPv6 zone ID ("%25eth0") comes back decoded as a bare "%", which
+   * neither GUri nor libsoup parse again, and names a local interface that
+   * no Salesforce host needs. */
+  if (strchr (host, '%') != NULL)
+    return FALSE;
+
   if (strchr (host, ':') != NULL)
     return g_hostname_is_ip_address (host);
 
@@ -143,6 +149,34 @@ format_host_url (GUri *uri)
                           bracketed != NULL ? bracketed : host, port);
 }
 
+/* Returns @login_host as it may appear in a message: anything between
+ * "//" and the last "@" before the path is user info, which can hold a
+ * password, so it is replaced by "…". */
+static char *
+quote_without_user_info (const char *login_host)
+{
+  const char *authority = strstr (login_host, "//");
+  const char *at = NULL;
+  g_autofree char *redacted = NULL;
+
+  if (authority != NULL)
+    {
+      authority += 2;
+      for (const char *p = authority; *p != '\0' && *p != '/' && *p != '?' && *p != '#'; p++)
+        {
+          if (*p == '@')
+            at = p;
+        }
+    }
+
+  if (at == NULL)
+    return sl_oauth_sanitize_server_text (login_host, MAX_QUOTED_CHARS);
+
+  redacted = g_strdup_printf ("%.*s…%s", (int) (authority - login_host), login_host, at);
+
+  return sl_oauth_sanitize_server_text (redacted, MAX_QUOTED_CHARS);
+}
+
 char *
 sl_oauth_normalize_login_host (const char  *login_host,
                                GError     **error)
@@ -159,7 +193,7 @@ sl_oauth_normalize_login_host (const char  *login_host,
       return NULL;
     }
 
-  quoted = sl_oauth_sanitize_server_text (login_host, MAX_QUOTED_CHARS);
+  quoted = quote_without_user_info (login_host);
   uri = g_uri_parse (login_host, G_URI_FLAGS_NONE, &parse_error);
   if (uri == NULL)
     {

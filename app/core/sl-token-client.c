@@ -326,6 +326,9 @@ is_bad_token_body (GBytes *body)
     return FALSE;
 
   data = g_bytes_get_data (body, &size);
+  if (data == NULL || size == 0)
+    return FALSE;
+
   text = g_strndup (data, size);
 
   return g_str_equal (g_strstrip (text), "Bad_OAuth_Token");
