@@ -12,6 +12,7 @@
 #include "sl-sign-in-flow.h"
 #include "sl-status-report.h"
 #include "sl-token-client.h"
+#include "sl-token-refresher.h"
 #include "sl-window.h"
 
 /* What the application keeps for one slot. */
@@ -24,11 +25,12 @@ typedef enum
 
 typedef struct
 {
-  SlConnection  *connection;
-  SlSignInFlow  *flow;
-  GCancellable  *cancellable;
-  gboolean       loading;
-  PendingSignIn  pending;
+  SlConnection     *connection;
+  SlTokenRefresher *refresher;
+  SlSignInFlow     *flow;
+  GCancellable     *cancellable;
+  gboolean          loading;
+  PendingSignIn     pending;
 } SlSlot;
 
 struct _SlApplication
@@ -194,6 +196,48 @@ client_matches (SlTokenClient *client,
          && sl_oauth_config_get_timeout (current) == sl_oauth_config_get_timeout (config);
 }
 
+/* Tells the user that a slot needs a new sign-in, in the window and with a
+ * desktop notification whose click opens that slot's page. */
+static void
+on_reauth_required (SlTokenRefresher *refresher,
+                    const char       *reason,
+                    SlApplication    *self)
+{
+  const char *name = sl_token_refresher_get_slot (refresher);
+  SlSlot *slot = find_slot (self, name);
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *id = g_strconcat ("reauth-", name, NULL);
+
+  g_message ("Slot %s needs a new sign-in: %s", name, reason);
+  sl_connection_require_reauth (slot->connection, reason);
+
+  notification = g_notification_new (_("Salesforce connection needs attention"));
+  g_notification_set_body (notification,
+                           g_str_equal (name, SL_SLOT_USER)
+                           ? _("Your own Salesforce account must be connected again.")
+                           : _("The integration user must be connected again."));
+  g_notification_set_default_action_and_target (notification, "app.show-slot", "s", name);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+/* Creates each slot's refresher for the current token client, which they
+ * keep, so new ones are made whenever the client is replaced. */
+static void
+replace_refreshers (SlApplication *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      SlSlot *slot = &self->slots[i];
+
+      if (slot->refresher != NULL)
+        g_signal_handlers_disconnect_by_data (slot->refresher, self);
+      g_clear_object (&slot->refresher);
+      slot->refresher = sl_token_refresher_new (slot_names[i], self->client);
+      g_signal_connect (slot->refresher, "reauth-required",
+                        G_CALLBACK (on_reauth_required), self);
+    }
+}
+
 /* Returns the token client for the current settings, reusing the previous
  * one (and its connections) while the settings are unchanged. */
 static SlTokenClient *
@@ -210,6 +254,7 @@ ensure_client (SlApplication  *self,
     {
       g_clear_object (&self->client);
       self->client = sl_token_client_new (config);
+      replace_refreshers (self);
     }
 
   return self->client;
@@ -222,6 +267,7 @@ sl_application_create_rest_client (SlApplication        *self,
 {
   g_autofree char *api_version = NULL;
   SlTokenClient *client;
+  SlRestClient *rest;
 
   g_return_val_if_fail (SL_IS_APPLICATION (self), NULL);
   g_return_val_if_fail (credentials != NULL, NULL);
@@ -232,8 +278,12 @@ sl_application_create_rest_client (SlApplication        *self,
     return NULL;
 
   api_version = g_settings_get_string (self->settings, "api-version");
+  rest = sl_rest_client_new (sl_token_client_get_session (client), credentials, api_version);
+  /* The Cases page writes as the agent, so an expired token is renewed
+   * through the user slot's refresher, shared by all its clients. */
+  sl_rest_client_set_refresher (rest, find_slot (self, SL_SLOT_USER)->refresher);
 
-  return sl_rest_client_new (sl_token_client_get_session (client), credentials, api_version);
+  return rest;
 }
 
 /* ---- connect and reconnect --------------------------------------------- */
@@ -545,10 +595,31 @@ about_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+show_slot_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  SlApplication *self = SL_APPLICATION (user_data);
+  const char *name = g_variant_get_string (parameter, NULL);
+  SlWindow *window;
+
+  if (find_slot (self, name) == NULL)
+    {
+      g_warning ("Ignored action show-slot for unknown slot “%s”", name);
+      return;
+    }
+
+  window = ensure_window (self);
+  sl_window_show_slot (window, name);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "connect", .activate = connect_activated, .parameter_type = "s" },
   { .name = "disconnect", .activate = disconnect_activated, .parameter_type = "s" },
   { .name = "reconnect", .activate = reconnect_activated, .parameter_type = "s" },
+  { .name = "show-slot", .activate = show_slot_activated, .parameter_type = "s" },
   { .name = "about", .activate = about_activated },
   { .name = "quit", .activate = quit_activated },
 };
@@ -645,6 +716,9 @@ sl_application_dispose (GObject *object)
       g_clear_object (&self->slots[i].flow);
       g_clear_object (&self->slots[i].cancellable);
       g_clear_object (&self->slots[i].connection);
+      if (self->slots[i].refresher != NULL)
+        g_signal_handlers_disconnect_by_data (self->slots[i].refresher, self);
+      g_clear_object (&self->slots[i].refresher);
     }
   g_clear_object (&self->client);
   g_clear_object (&self->settings);

@@ -10,6 +10,7 @@
 #include "sl-cases-page.h"
 #include "sl-keyring.h"
 #include "sl-rest-client.h"
+#include "sl-token-refresher.h"
 #include "sl-window.h"
 
 /* How far back a repeated Post Comment looks for the comment that a timed
@@ -335,6 +336,7 @@ show_error (SlCasesPage  *self,
 {
   g_autofree char *message = describe_error (section, error);
   gboolean expired = g_error_matches (error, SL_REST_ERROR, SL_REST_ERROR_SESSION_EXPIRED)
+                     || sl_token_refresher_error_needs_reauth (error)
                      || error->domain == SL_KEYRING_ERROR
                      || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 

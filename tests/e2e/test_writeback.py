@@ -216,12 +216,10 @@ def check_writeback(tap, stand_in, alice_id):
 
     # Looking the same case up again while the network fails keeps the case
     # and the draft on screen.
-    stand_in.add_fault({"endpoint": "query", "drop": True, "times": 1})
+    stand_in.add_fault({"endpoint": "query", "delay_ms": 20000, "times": 1})
     look_up(stand_in, CASE_NUMBER)
-    # libsoup gives up on the dropped connection only at the network
-    # timeout, and may try once more on a new connection.
-    tap.check(e2e.wait_until(lambda: e2e.shows_text("could not be reached"), 40),
-              "failed look-up says Salesforce could not be reached", e2e.accessible_texts())
+    tap.check(e2e.wait_until(lambda: e2e.shows_text("did not respond in time"), 40),
+              "timed-out look-up says so", e2e.accessible_texts())
     tap.check(e2e.shows_text(CASE_SUBJECT), "failed look-up keeps the case shown")
     tap.check(e2e.shows_text(kept), "failed look-up keeps the draft")
     e2e.press("alt+c", "ctrl+End")
@@ -243,14 +241,48 @@ def check_writeback(tap, stand_in, alice_id):
     e2e.screenshot("writeback-04-after-retry")
 
 
+def refreshes(stand_in):
+    return sum(1 for r in stand_in.requests()
+               if r.get("endpoint") == "token" and r.get("grant_type") == "refresh_token")
+
+
+def check_token_lifecycle(tap, stand_in):
+    """An expired access token is renewed once and the look-up goes on; a
+    revoked refresh token asks the agent to reconnect."""
+    control = stand_in.url + "/__control/"
+    e2e.subprocess.run(["curl", "-sf", "--noproxy", "*", "-X", "POST",
+                        control + "expire-access-tokens"], check=True, capture_output=True)
+    before = refreshes(stand_in)
+    queries = stand_in.count("query")
+    e2e.focus_window(f"^{WINDOW}$")
+    e2e.press("alt+l")
+    tap.check(e2e.wait_until(lambda: stand_in.count("query") >= queries + 2, 30),
+              "look-up after expiry is repeated after a refresh", stand_in.requests()[-5:])
+    tap.check(refreshes(stand_in) == before + 1, "expired access token is refreshed once")
+    tap.check(e2e.wait_until(lambda: e2e.shows_text(CASE_SUBJECT), 10),
+              "look-up succeeds with the new token")
+
+    e2e.subprocess.run(["curl", "-sf", "--noproxy", "*", "-X", "POST", "-H",
+                        "Content-Type: application/json", "-d", '{"username": "%s"}' % ALICE,
+                        control + "revoke-refresh-tokens"], check=True, capture_output=True)
+    e2e.subprocess.run(["curl", "-sf", "--noproxy", "*", "-X", "POST",
+                        control + "expire-access-tokens"], check=True, capture_output=True)
+    e2e.press("alt+l")
+    tap.check(e2e.wait_until(lambda: e2e.shows_text("Reconnect required"), 30),
+              "revoked refresh token asks the agent to reconnect", e2e.accessible_texts())
+    tap.check(e2e.shows_text(ALICE), "needs-reauth keeps showing who was connected")
+    e2e.screenshot("writeback-05-reconnect-required")
+
+
 def main():
     tap = e2e.Tap()
     stand_in = e2e.StandIn("--auto-sign-in", INTEGRATION)
-    # A dropped connection is only noticed when the request times out.
+    # A short network timeout lets the test see a timed-out look-up soon.
     e2e.write_settings(stand_in.url, network_timeout=8)
     app = e2e.App()
     alice_id = check_slots(tap, stand_in, app)
     check_writeback(tap, stand_in, alice_id)
+    check_token_lifecycle(tap, stand_in)
     tap.check(slot("integration").get("email") == INTEGRATION,
               "writeback leaves the integration slot alone")
     tap.check(app.stop() == 0, "app quits cleanly")
