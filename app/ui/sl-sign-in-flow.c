@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sl-keyring.h"
 #include "sl-oauth-error.h"
 #include "sl-sign-in-dialog.h"
 #include "sl-sign-in-flow.h"
@@ -22,6 +23,12 @@ struct _SlSignInFlow
   GCancellable   *cancellable;
   gboolean        force_login;
   gboolean        finished;
+
+  /* The credentials of the finished sign-in, until they are stored, and
+   * the refresh token of the connection they replace, which is revoked
+   * once the new one is stored. */
+  SlCredentials  *signed_in;
+  char           *replaced_token;
 };
 
 G_DEFINE_FINAL_TYPE (SlSignInFlow, sl_sign_in_flow, G_TYPE_OBJECT)
@@ -88,6 +95,34 @@ fail (SlSignInFlow *self,
 }
 
 static void
+on_replaced_token_revoked (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!sl_token_client_revoke_finish (SL_TOKEN_CLIENT (source), result, &error))
+    g_message ("Could not revoke the token of the replaced connection: %s", error->message);
+}
+
+/* Revokes the refresh token of the connection that a sign-in replaced
+ * (Reconnect as another user), so the previous account's access does not
+ * stay open on Salesforce. Best effort: a failure is only logged. */
+static void
+revoke_replaced_token (SlSignInFlow *self)
+{
+  g_autofree char *token = g_steal_pointer (&self->replaced_token);
+
+  if (token == NULL)
+    return;
+
+  g_debug ("Revoking the token of the connection replaced in slot %s",
+           sl_connection_get_slot (self->connection));
+  sl_token_client_revoke_async (self->client, token, NULL, on_replaced_token_revoked, NULL);
+  sl_secure_free (g_steal_pointer (&token));
+}
+
+static void
 on_stored (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
@@ -102,8 +137,37 @@ on_stored (GObject      *source,
     }
 
   g_debug ("Slot %s connected", sl_connection_get_slot (self->connection));
+  revoke_replaced_token (self);
   sl_connection_clear_error (self->connection);
   finish (self, TRUE);
+}
+
+/* Notes the refresh token of the stored connection, when it differs from
+ * the new one and was issued by the same login host, then stores the new
+ * credentials. A stored item that cannot be read is not revoked. */
+static void
+on_replaced_loaded (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr (SlSignInFlow) self = user_data;
+  g_autoptr (SlCredentials) replaced = NULL;
+  g_autoptr (SlCredentials) signed_in = g_steal_pointer (&self->signed_in);
+  g_autoptr (GError) error = NULL;
+  const char *login_host;
+
+  replaced = sl_keyring_load_finish (result, &error);
+  if (self->finished || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  login_host = sl_oauth_config_get_login_host (sl_token_client_get_config (self->client));
+  if (replaced != NULL && replaced->refresh_token != NULL
+      && g_strcmp0 (replaced->refresh_token, signed_in->refresh_token) != 0
+      && g_strcmp0 (replaced->login_host, login_host) == 0)
+    self->replaced_token = g_strdup (replaced->refresh_token);
+
+  sl_connection_store_async (self->connection, signed_in, self->cancellable,
+                             on_stored, g_object_ref (self));
 }
 
 static void
@@ -125,8 +189,10 @@ on_completed (GObject      *source,
   if (self->finished)
     return;
 
-  sl_connection_store_async (self->connection, credentials, self->cancellable,
-                             on_stored, g_object_ref (self));
+  g_clear_pointer (&self->signed_in, sl_credentials_free);
+  self->signed_in = g_steal_pointer (&credentials);
+  sl_keyring_load_async (sl_connection_get_slot (self->connection), self->cancellable,
+                         on_replaced_loaded, g_object_ref (self));
 }
 
 static void
@@ -266,6 +332,8 @@ sl_sign_in_flow_dispose (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->signed_in, sl_credentials_free);
+  g_clear_pointer (&self->replaced_token, sl_secure_free);
 
   G_OBJECT_CLASS (sl_sign_in_flow_parent_class)->dispose (object);
 }

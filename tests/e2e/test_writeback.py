@@ -127,6 +127,8 @@ def check_slots(tap, stand_in, app):
     app.activate("reconnect", "user")
     tap.check(sign_in_with_form(stand_in, ALICE, ALICE_PASSWORD), "reconnect shows the login form")
     tap.check(wait_connected("user", ALICE), "reconnect changes the agent's user")
+    tap.check(e2e.wait_until(lambda: stand_in.count("revoke") == 1, 20),
+              "reconnect revokes the replaced user's token", stand_in.count("revoke"))
     tap.check(slot("integration") == integration_before, "integration slot is unchanged",
               slot("integration"))
     tap.check(e2e.keyring_item_count("user") == 1, "user slot keeps one keyring item")
@@ -142,6 +144,7 @@ def check_slots(tap, stand_in, app):
     e2e.press("Escape")
     tap.check(e2e.wait_until(lambda: not e2e.window_exists(DIALOG), 10), "Escape closes it")
     tap.check(slot("user") == alice_before, "cancelled reconnect keeps the user", slot("user"))
+    tap.check(stand_in.count("revoke") == 1, "cancelled reconnect revokes nothing")
     return alice_before["user_id"]
 
 
