@@ -325,7 +325,10 @@ describe_error (Section       section,
 
   /* Translators: follows a message that Salesforce could not be reached
    * or did not respond in time. */
-  return g_strdup_printf (_("%s Posting the same comment again does not add it twice."),
+  /* The retry check matches the text and the visibility of the comment,
+   * so the promise holds only for a comment posted again unchanged. */
+  return g_strdup_printf (_("%s Posting the comment again unchanged, with the same "
+                            "Public setting, does not add it twice."),
                           error->message);
 }
 
