@@ -35,8 +35,8 @@ gboolean    sl_json_get_boolean         (JsonObject *object,
 gboolean    sl_json_nesting_is_safe     (const char *data,
                                          gsize       size);
 
-/* Returns TRUE for text/html and application/xhtml+xml, the answers of
- * maintenance pages and proxies where JSON was expected. */
+/* Returns TRUE for text/html and application/xhtml+xml, the content types
+ * of maintenance pages and proxy errors sent where JSON was expected. */
 gboolean    sl_json_content_type_is_html (const char *content_type);
 
 /* Parses a response @body and returns its root (a new reference), or NULL

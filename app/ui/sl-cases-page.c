@@ -314,7 +314,7 @@ is_transient_failure (const GError *error)
          || g_error_matches (error, SL_REST_ERROR, SL_REST_ERROR_TIMED_OUT);
 }
 
-/* The REST client's messages already say whether to try again. A comment
+/* The REST client's messages already tell whether to try again. A comment
  * also gets the promise that posting it again adds it only once. */
 static char *
 describe_error (Section       section,

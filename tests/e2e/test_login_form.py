@@ -73,7 +73,7 @@ def has_focus(button):
     """Returns whether button has the keyboard focus of the main window.
 
     Xvfb runs no window manager, so nothing gives the main window back the
-    input focus when the dialog closes; the test does what a window manager
+    input focus when the dialog closes. The test does what a window manager
     would do, then reads the focus from the accessibility tree.
     """
     e2e.focus_window(WINDOW)

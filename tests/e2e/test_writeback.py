@@ -94,8 +94,9 @@ def change_status(stand_in, downs):
     e2e.press(*(["Down"] * downs), "Return")
     time.sleep(1)
     # In the sanitizer build the list can still be closing when Alt+H
-    # arrives, which then does nothing; applying the same status twice is
-    # harmless, so the button is pressed again when no update came.
+    # arrives, which then does nothing. So the button is pressed again when
+    # no update came; if the first press was only slow, the page refuses the
+    # repeated status without sending anything.
     for _ in range(3):
         e2e.press("alt+h")
         if e2e.wait_until(lambda: stand_in.count("case-update") > updates, 10):
