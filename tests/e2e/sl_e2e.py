@@ -111,6 +111,13 @@ class StandIn:
             capture_output=True, text=True, check=True).stdout
         return json.loads(output)
 
+    def issued_secrets(self):
+        """Every authorization code and token the stand-in has issued."""
+        output = subprocess.run(
+            ["curl", "-sf", "--noproxy", "*", self.url + "/__control/issued-secrets"],
+            capture_output=True, text=True, check=True).stdout
+        return json.loads(output)
+
     def count(self, endpoint, method=None):
         return sum(1 for r in self.requests()
                    if r.get("endpoint") == endpoint and (method is None or r.get("method") == method))
@@ -153,6 +160,8 @@ class App:
         env = dict(os.environ)
         # GTK and WebKit keep caches alive until exit; leaks there are not ours.
         env["ASAN_OPTIONS"] = "detect_leaks=0"
+        # Every debug message is logged, so the secrets check sees them all.
+        env["G_MESSAGES_DEBUG"] = "all"
         self.process = subprocess.Popen([os.environ["SL_APP"], *args],
                                         stdout=self.log, stderr=self.log, env=env)
         if not wait_until(self.on_bus, 30):
@@ -323,3 +332,31 @@ def focused_names(app_name="supportlogic-connect"):
 
 def shows_text(fragment, app_name="supportlogic-connect"):
     return any(fragment in text for text in accessible_texts(app_name))
+
+
+def find_leaked_secrets(secrets, texts=()):
+    """Returns where any of secrets appears: in the e2e logs, in texts (such
+    as captured command output), on a process command line, or in a file
+    under the session's HOME and XDG folders. Only places are returned,
+    never the secrets themselves."""
+    places = []
+    blobs = [(f"text {index}", text.encode()) for index, text in enumerate(texts)]
+    ps = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    blobs.append(("process command lines", ps.encode()))
+    folders = [artifacts_dir()] + [os.environ[name] for name in
+                                   ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME")
+                                   if name in os.environ]
+    for folder in folders:
+        for root, _, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    if os.path.getsize(path) < 64 * 1024 * 1024:
+                        with open(path, "rb") as handle:
+                            blobs.append((path, handle.read()))
+                except OSError:
+                    continue
+    for place, blob in blobs:
+        if any(secret.encode() in blob for secret in secrets):
+            places.append(place)
+    return places

@@ -99,6 +99,11 @@ def main():
     app.activate("connect", "nonsense")
     tap.check(app.running(), "unknown slot name does not crash the app")
     tap.check(app.stop() == 0, "app quits cleanly at the end")
+
+    secrets = stand_in.issued_secrets()
+    tap.check(len(secrets) >= 3, "stand-in lists the codes and tokens it issued", len(secrets))
+    leaks = e2e.find_leaked_secrets(secrets, [e2e.status()[2].stdout])
+    tap.check(not leaks, "no code or token in logs, output, command lines or files", leaks)
     stand_in.stop()
     tap.finish()
 

@@ -290,6 +290,11 @@ def main():
     tap.check(slot("integration").get("email") == INTEGRATION,
               "writeback leaves the integration slot alone")
     tap.check(app.stop() == 0, "app quits cleanly")
+
+    secrets = stand_in.issued_secrets()
+    tap.check(len(secrets) >= 8, "stand-in lists the codes and tokens it issued", len(secrets))
+    leaks = e2e.find_leaked_secrets(secrets, [e2e.status()[2].stdout])
+    tap.check(not leaks, "no code or token in logs, output, command lines or files", leaks)
     stand_in.stop()
     tap.finish()
 

@@ -22,6 +22,24 @@ respond_requests (StandIn           *self,
   stand_in_respond (self, msg, SOUP_STATUS_OK, "application/json", body);
 }
 
+/* Lists every authorization code and token issued so far, so end-to-end
+ * tests can check that none of them reached a log, an output or a file. */
+static void
+respond_issued_secrets (StandIn           *self,
+                        SoupServerMessage *msg)
+{
+  g_autoptr(JsonArray) array = json_array_sized_new (self->issued_secrets->len);
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *body = NULL;
+
+  for (guint i = 0; i < self->issued_secrets->len; i++)
+    json_array_add_string_element (array, g_ptr_array_index (self->issued_secrets, i));
+
+  node = json_node_init_array (json_node_alloc (), array);
+  body = json_to_string (node, FALSE);
+  stand_in_respond (self, msg, SOUP_STATUS_OK, "application/json", body);
+}
+
 static void
 add_fault_from_body (StandIn           *self,
                      SoupServerMessage *msg)
@@ -202,7 +220,8 @@ is_post (SoupServerMessage *msg,
          && g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST);
 }
 
-/* Serves /__control/requests (GET), /__control/faults (POST, DELETE),
+/* Serves /__control/requests and /__control/issued-secrets (GET),
+ * /__control/faults (POST, DELETE),
  * /__control/reset (POST), /__control/records/OBJECT (GET) and
  * /__control/auto-sign-in, /__control/expire-access-tokens,
  * /__control/revoke-refresh-tokens and /__control/deactivate-user (POST).
@@ -217,6 +236,9 @@ handle_control (StandIn           *self,
 
   if (g_str_equal (path, "/__control/requests") && g_str_equal (method, SOUP_METHOD_GET))
     respond_requests (self, msg);
+  else if (g_str_equal (path, "/__control/issued-secrets")
+           && g_str_equal (method, SOUP_METHOD_GET))
+    respond_issued_secrets (self, msg);
   else if (g_str_equal (path, "/__control/faults") && g_str_equal (method, SOUP_METHOD_POST))
     add_fault_from_body (self, msg);
   else if (g_str_equal (path, "/__control/faults") && g_str_equal (method, SOUP_METHOD_DELETE))

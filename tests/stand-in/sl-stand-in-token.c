@@ -106,6 +106,7 @@ stand_in_issue_code (StandIn            *self,
   entry->expires_at = g_get_monotonic_time () + self->code_lifetime_us;
 
   g_hash_table_insert (self->codes, g_strdup (code), entry);
+  g_ptr_array_add (self->issued_secrets, g_strdup (code));
   return code;
 }
 
@@ -262,6 +263,7 @@ issue_access_token (StandIn        *self,
                       ? g_get_monotonic_time () + self->access_token_lifetime_us
                       : G_MAXINT64;
   g_hash_table_insert (self->access_tokens, g_strdup (token), entry);
+  g_ptr_array_add (self->issued_secrets, g_strdup (token));
   return token;
 }
 
@@ -366,6 +368,7 @@ grant_authorization_code (StandIn             *self,
       refresh_token = stand_in_random_string ("5Aep861", 80);
       g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token),
                            g_rc_box_acquire (session));
+      g_ptr_array_add (self->issued_secrets, g_strdup (refresh_token));
       session->refresh_token = g_strdup (refresh_token);
     }
 
@@ -384,6 +387,7 @@ rotate_refresh_token (StandIn        *self,
 
   g_hash_table_insert (self->refresh_tokens, g_strdup (refresh_token),
                        g_rc_box_acquire (session));
+  g_ptr_array_add (self->issued_secrets, g_strdup (refresh_token));
   g_free (session->refresh_token);
   session->refresh_token = g_strdup (refresh_token);
 
@@ -534,6 +538,7 @@ stand_in_add_token_routes (StandIn *self)
                                                 (GDestroyNotify) session_release);
   self->access_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                (GDestroyNotify) access_token_free);
+  self->issued_secrets = g_ptr_array_new_with_free_func (g_free);
 
   stand_in_add_route (self, "/services/oauth2/token", "token", handle_token);
   stand_in_add_route (self, "/services/oauth2/revoke", "revoke", handle_revoke);

@@ -57,6 +57,7 @@ stand_in_free (StandIn *self)
   g_clear_pointer (&self->codes, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
+  g_clear_pointer (&self->issued_secrets, g_ptr_array_unref);
   g_clear_pointer (&self->signing_key, g_bytes_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_free (self);

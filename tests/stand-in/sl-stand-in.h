@@ -125,6 +125,7 @@ typedef struct
   GHashTable     *codes;           /* code -> StandInCode */
   GHashTable     *refresh_tokens;  /* token -> StandInSession */
   GHashTable     *access_tokens;   /* token -> StandInAccessToken */
+  GPtrArray      *issued_secrets;  /* char *: every code and token handed out */
   GBytes         *signing_key;
   GPtrArray      *routes;
   guint           api_requests;    /* REST requests counted so far */
