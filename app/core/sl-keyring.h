@@ -15,7 +15,7 @@ G_BEGIN_DECLS
 
 /**
  * SlKeyringError:
- * @SL_KEYRING_ERROR_UNAVAILABLE: no Secret Service answers on the session bus
+ * @SL_KEYRING_ERROR_UNAVAILABLE: no Secret Service is on the session bus
  * @SL_KEYRING_ERROR_LOCKED: the keyring is locked, or the unlock prompt was dismissed
  * @SL_KEYRING_ERROR_INVALID_ITEM: the stored secret is not a credentials document
  * @SL_KEYRING_ERROR_FAILED: any other keyring failure

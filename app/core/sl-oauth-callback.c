@@ -154,8 +154,8 @@ set_authorization_error (const CallbackParams  *params,
 
   if (g_str_equal (params->error, "access_denied"))
     {
-      /* Pressing Deny gives this fixed English description: the translated
-       * sentence says the same. Other descriptions (an app the
+      /* Pressing Deny gives this fixed English description, and the translated
+       * sentence already states it. Other descriptions (an app the
        * organization blocked, for one) carry information and are kept. */
       if (description != NULL && description[0] != '\0'
           && !g_str_equal (description, "end-user denied authorization"))

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
  * @SL_OAUTH_ERROR_REDIRECT_URI_REJECTED: `redirect_uri_mismatch`
  * @SL_OAUTH_ERROR_INVALID_REQUEST: `invalid_request`, e.g. a wrong PKCE verifier
  * @SL_OAUTH_ERROR_UNSUPPORTED_GRANT_TYPE: `unsupported_grant_type`
- * @SL_OAUTH_ERROR_SERVER: another error code, or an HTTP 5xx answer
+ * @SL_OAUTH_ERROR_SERVER: another error code, or an HTTP 5xx response
  * @SL_OAUTH_ERROR_UNEXPECTED_RESPONSE: a body that is not the expected JSON
  * @SL_OAUTH_ERROR_BAD_TOKEN: the identity service rejected the access token
  * @SL_OAUTH_ERROR_NETWORK: the server could not be reached

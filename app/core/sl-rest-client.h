@@ -23,7 +23,7 @@ G_BEGIN_DECLS
  *   `REQUIRED_FIELD_MISSING`, `STRING_TOO_LONG` and other rejected input
  * @SL_REST_ERROR_LIMIT_EXCEEDED: `REQUEST_LIMIT_EXCEEDED`
  * @SL_REST_ERROR_OFFLINE: Salesforce could not be reached
- * @SL_REST_ERROR_TIMED_OUT: no answer in time; the request may have taken effect
+ * @SL_REST_ERROR_TIMED_OUT: no response in time, so the request may have taken effect
  * @SL_REST_ERROR_UNEXPECTED_RESPONSE: a body that is not Salesforce's JSON
  * @SL_REST_ERROR_FAILED: any other `errorCode`
  *
@@ -134,7 +134,7 @@ char    *sl_rest_client_post_comment_finish (SlRestClient        *self,
                                              GError             **error);
 
 /* PATCHes the Case @case_id with @fields (e.g. {"Status": "Working"} or
- * {"OwnerId": "005..."}); Salesforce answers 204. */
+ * {"OwnerId": "005..."}). Salesforce responds with 204. */
 void     sl_rest_client_update_case_async   (SlRestClient        *self,
                                              const char          *case_id,
                                              JsonObject          *fields,

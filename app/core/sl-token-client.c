@@ -736,6 +736,25 @@ sl_token_client_get_session (SlTokenClient *self)
   return self->session;
 }
 
+/* POSTs the form-encoded @form (taken, and wiped after sending) to the
+ * token endpoint as a task tagged @source_tag, whose result is the parsed
+ * token response. */
+static void
+post_token_form (SlTokenClient       *self,
+                 char                *form,
+                 gconstpointer        source_tag,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  SoupMessage *message = new_form_message (self, "/services/oauth2/token", form);
+  g_autoptr(GTask) task = NULL;
+
+  task = new_request_task (self, REQUEST_TOKEN, message, cancellable, callback, user_data);
+  g_task_set_source_tag (task, (gpointer) source_tag);
+  send_request (self, task);
+}
+
 void
 sl_token_client_exchange_code_async (SlTokenClient       *self,
                                      const char          *code,
@@ -744,8 +763,6 @@ sl_token_client_exchange_code_async (SlTokenClient       *self,
                                      GAsyncReadyCallback  callback,
                                      gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SoupMessage *message;
   char *form;
 
   g_return_if_fail (SL_IS_TOKEN_CLIENT (self));
@@ -759,11 +776,7 @@ sl_token_client_exchange_code_async (SlTokenClient       *self,
                            "redirect_uri", sl_oauth_config_get_redirect_uri (self->config),
                            "code_verifier", code_verifier,
                            NULL);
-  message = new_form_message (self, "/services/oauth2/token", form);
-
-  task = new_request_task (self, REQUEST_TOKEN, message, cancellable, callback, user_data);
-  g_task_set_source_tag (task, (gpointer) &exchange_code_tag);
-  send_request (self, task);
+  post_token_form (self, form, &exchange_code_tag, cancellable, callback, user_data);
 }
 
 SlCredentials *
@@ -784,8 +797,6 @@ sl_token_client_refresh_async (SlTokenClient       *self,
                                GAsyncReadyCallback  callback,
                                gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  SoupMessage *message;
   char *form;
 
   g_return_if_fail (SL_IS_TOKEN_CLIENT (self));
@@ -796,11 +807,7 @@ sl_token_client_refresh_async (SlTokenClient       *self,
                            "refresh_token", refresh_token,
                            "client_id", sl_oauth_config_get_client_id (self->config),
                            NULL);
-  message = new_form_message (self, "/services/oauth2/token", form);
-
-  task = new_request_task (self, REQUEST_TOKEN, message, cancellable, callback, user_data);
-  g_task_set_source_tag (task, (gpointer) &refresh_tag);
-  send_request (self, task);
+  post_token_form (self, form, &refresh_tag, cancellable, callback, user_data);
 }
 
 SlCredentials *

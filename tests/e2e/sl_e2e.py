@@ -160,7 +160,7 @@ class App:
         env = dict(os.environ)
         # GTK and WebKit keep caches alive until exit; leaks there are not ours.
         env["ASAN_OPTIONS"] = "detect_leaks=0"
-        # Every debug message is logged, so the secrets check sees them all.
+        # Every debug message is logged, so the secrets check covers them all.
         env["G_MESSAGES_DEBUG"] = "all"
         self.process = subprocess.Popen([os.environ["SL_APP"], *args],
                                         stdout=self.log, stderr=self.log, env=env)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Signs in through the stand-in's real HTML login form in the embedded
-WebKit view, typing with xdotool as a person would: a wrong password, then
-the right one, then Deny on the consent page; and finally a full sign-in
-with Allow."""
+WebKit view, typing with xdotool as a person would.
+
+It tries a wrong password, then the right one, then Deny on the consent
+page, an Escape half way, and finally a full sign-in with Allow."""
 
 import os
 import sys

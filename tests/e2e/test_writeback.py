@@ -95,7 +95,7 @@ def change_status(stand_in, downs):
     time.sleep(1)
     # In the sanitizer build the list can still be closing when Alt+H
     # arrives, which then does nothing. So the button is pressed again when
-    # no update came; if the first press was only slow, the page refuses the
+    # no update came. If the first press was only slow, the page rejects the
     # repeated status without sending anything.
     for _ in range(3):
         e2e.press("alt+h")
@@ -123,7 +123,7 @@ def check_slots(tap, stand_in, app):
               and document["user"].get("email") == BOB,
               "status shows both emails", result.stdout)
 
-    # Reconnect asks for a fresh login (prompt=login), so a third user can sign in.
+    # Reconnect requests a fresh login (prompt=login), so a third user can sign in.
     stand_in.set_auto_sign_in(None)
     app.activate("reconnect", "user")
     tap.check(sign_in_with_form(stand_in, ALICE, ALICE_PASSWORD), "reconnect shows the login form")
@@ -205,17 +205,17 @@ def check_writeback(tap, stand_in, alice_id):
     e2e.screenshot("writeback-02-status-rule")
 
     # A rejected comment keeps what the agent typed.
-    kept = "Customer confirmed the fix by phone."
+    rejected_body = "Customer confirmed the fix by phone."
     stand_in.add_fault({"endpoint": "comment-create", "status": 400, "times": 1,
                         "content_type": "application/json",
                         "body": '[{"message": "Comments need a ticket reference.", '
                                 '"errorCode": "FIELD_CUSTOM_VALIDATION_EXCEPTION", "fields": []}]'})
     e2e.press("alt+c")
-    e2e.type_text(kept)
+    e2e.type_text(rejected_body)
     post_comment(stand_in, toggle_public=False)
     tap.check(e2e.wait_until(lambda: e2e.shows_text("Comments need a ticket reference."), 20),
               "validation message from Salesforce is shown", e2e.accessible_texts())
-    tap.check(e2e.shows_text(kept), "typed comment is kept after the failure", e2e.accessible_texts())
+    tap.check(e2e.shows_text(rejected_body), "typed comment is kept after the failure", e2e.accessible_texts())
     e2e.screenshot("writeback-03-comment-rejected")
 
     # Looking the same case up again while the network fails keeps the case
@@ -225,22 +225,22 @@ def check_writeback(tap, stand_in, alice_id):
     tap.check(e2e.wait_until(lambda: e2e.shows_text("did not respond in time"), 40),
               "timed-out look-up says so", e2e.accessible_texts())
     tap.check(e2e.shows_text(CASE_SUBJECT), "failed look-up keeps the case shown")
-    tap.check(e2e.shows_text(kept), "failed look-up keeps the draft")
+    tap.check(e2e.shows_text(rejected_body), "failed look-up keeps the draft")
     e2e.press("alt+c", "ctrl+End")
 
-    # The answer to the next post is lost after the comment was created: the
+    # The response to the next post is lost after the comment was created, so the
     # retry must find it instead of posting it again.
     stand_in.add_fault({"endpoint": "comment-create", "process": True, "drop": True, "times": 1})
     post_comment(stand_in, toggle_public=False)
-    tap.check(e2e.wait_until(lambda: len(comments_by(stand_in, alice_id, kept)) == 1, 20),
+    tap.check(e2e.wait_until(lambda: len(comments_by(stand_in, alice_id, rejected_body)) == 1, 20),
               "comment reached Salesforce although the answer was lost")
     time.sleep(2)
     e2e.press("alt+o")
-    tap.check(e2e.wait_until(lambda: not e2e.shows_text(kept), 20),
+    tap.check(e2e.wait_until(lambda: not e2e.shows_text(rejected_body), 20),
               "retry succeeds and clears the comment box", e2e.accessible_texts())
-    tap.check(len(comments_by(stand_in, alice_id, kept)) == 1, "retry does not post the comment twice",
+    tap.check(len(comments_by(stand_in, alice_id, rejected_body)) == 1, "retry does not post the comment twice",
               stand_in.records("CaseComment"))
-    internal = comments_by(stand_in, alice_id, kept)
+    internal = comments_by(stand_in, alice_id, rejected_body)
     tap.check(internal and internal[0].get("IsPublished") is False, "internal comment is not published")
     e2e.screenshot("writeback-04-after-retry")
 
@@ -251,8 +251,8 @@ def refreshes(stand_in):
 
 
 def check_token_lifecycle(tap, stand_in):
-    """An expired access token is renewed once and the look-up goes on; a
-    revoked refresh token asks the agent to reconnect."""
+    """An expired access token is renewed once and the look-up goes on. A
+    revoked refresh token makes the page ask the agent to reconnect."""
     control = stand_in.url + "/__control/"
     e2e.subprocess.run(["curl", "-sf", "--noproxy", "*", "-X", "POST",
                         control + "expire-access-tokens"], check=True, capture_output=True)

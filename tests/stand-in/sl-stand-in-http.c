@@ -108,7 +108,7 @@ stand_in_note_grant_type (SoupServerMessage *msg,
     json_object_set_string_member (record, "grant_type", grant_type);
 }
 
-/* Records which HTML page answered @msg ("login", "login-failed",
+/* Records which HTML page was sent in response to @msg ("login", "login-failed",
  * "consent" or "error"), so tests can tell what the browser shows. */
 void
 stand_in_note_page (SoupServerMessage *msg,
