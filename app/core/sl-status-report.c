@@ -177,3 +177,13 @@ sl_status_report_build (gboolean as_json)
 
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
+
+void
+sl_status_report_print (gboolean as_json)
+{
+  g_autofree char *report = sl_status_report_build (as_json);
+
+  g_print ("%s", report);
+  if (!g_str_has_suffix (report, "\n"))
+    g_print ("\n");
+}

@@ -16,4 +16,8 @@ G_BEGIN_DECLS
  * token. */
 char *sl_status_report_build (gboolean as_json);
 
+/* Prints sl_status_report_build()'s report on stdout, ending with a
+ * newline. */
+void  sl_status_report_print (gboolean as_json);
+
 G_END_DECLS
