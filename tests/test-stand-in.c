@@ -5,6 +5,7 @@
 
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
+#include <signal.h>
 
 #include "sl-test-stand-in.h"
 
@@ -2035,6 +2036,197 @@ test_control_deactivate_user (void)
   assert_bad_oauth_token (userinfo);
 }
 
+/* Returns the "beacon" member of request @index in the log, or NULL. */
+static const char *
+logged_beacon (JsonArray *requests,
+               guint      index)
+{
+  JsonObject *record = json_array_get_object_element (requests, index);
+
+  return json_object_get_string_member_with_default (record, "beacon", NULL);
+}
+
+static Response *
+get_path (SlTestStandIn *stand_in,
+          const char    *path)
+{
+  g_autofree char *uri = g_strconcat (sl_test_stand_in_get_url (stand_in), path, NULL);
+
+  return request (SOUP_METHOD_GET, uri, NULL, NULL);
+}
+
+static void
+test_hostile_page (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start ("--hostile-login-page", NULL);
+  g_autofree char *authorize_uri = build_authorize_uri (stand_in, CLIENT_ID, REDIRECT_URI,
+                                                        CHALLENGE, NULL);
+  g_autoptr(Response) hostile = request (SOUP_METHOD_GET, authorize_uri, NULL, NULL);
+  g_autoptr(Response) login = NULL;
+  g_autoptr(JsonArray) requests = NULL;
+
+  g_assert_cmpuint (hostile->status, ==, 200);
+  g_assert_nonnull (strstr (hostile->body, "file:///etc/hostname"));
+  g_assert_nonnull (strstr (hostile->body, "window.open"));
+  g_assert_nonnull (strstr (hostile->body, "/__beacon?done=1"));
+
+  assert_control_ok (stand_in, "/__control/authorize-page", "{\"page\": \"login\"}");
+  login = request (SOUP_METHOD_GET, authorize_uri, NULL, NULL);
+  g_assert_nonnull (strstr (login->body, "name=\"password\""));
+
+  requests = sl_test_stand_in_get_requests (stand_in);
+  g_assert_cmpuint (json_array_get_length (requests), ==, 2);
+  g_assert_cmpstr (logged_page (requests, 0), ==, "hostile");
+  g_assert_cmpstr (logged_page (requests, 1), ==, "login");
+}
+
+static void
+test_hostile_page_bad_control (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autoptr(Response) response = post_control (stand_in, "/__control/authorize-page",
+                                               "{\"page\": \"elsewhere\"}");
+
+  g_assert_cmpuint (response->status, ==, 400);
+}
+
+static void
+test_hostile_beacons (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autoptr(Response) escaped = get_path (stand_in, "/__beacon?escaped=data");
+  g_autoptr(Response) done = get_path (stand_in, "/__beacon?done=1");
+  g_autoptr(Response) odd = get_path (stand_in, "/__beacon?escaped=Not%20a%20name");
+  g_autoptr(JsonArray) requests = sl_test_stand_in_get_requests (stand_in);
+
+  g_assert_cmpuint (escaped->status, ==, 204);
+  g_assert_cmpuint (done->status, ==, 204);
+  g_assert_cmpuint (json_array_get_length (requests), ==, 3);
+  g_assert_cmpstr (logged_beacon (requests, 0), ==, "escaped:data");
+  g_assert_cmpstr (logged_beacon (requests, 1), ==, "done");
+  g_assert_cmpstr (logged_beacon (requests, 2), ==, "unknown");
+}
+
+static void
+test_hostile_download (void)
+{
+  g_autoptr(SlTestStandIn) stand_in = sl_test_stand_in_start (NULL);
+  g_autofree char *uri = g_strconcat (sl_test_stand_in_get_url (stand_in), "/__download", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (SOUP_METHOD_GET, uri);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Response) response = send_message (msg, &error);
+  const char *disposition = soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                          "Content-Disposition");
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (response->status, ==, 200);
+  g_assert_cmpstr (response->content_type, ==, "application/octet-stream");
+  g_assert_true (g_str_has_prefix (disposition, "attachment"));
+}
+
+/* Writes a self-signed certificate for 127.0.0.1 and its key into @dir.
+ * Returns FALSE when openssl is not installed. */
+static gboolean
+make_certificate (const char *dir,
+                  char      **certificate,
+                  char      **key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
+
+  if (openssl == NULL)
+    return FALSE;
+
+  *certificate = g_build_filename (dir, "cert.pem", NULL);
+  *key = g_build_filename (dir, "key.pem", NULL);
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                              | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
+                              "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                              "-days", "1", "-keyout", *key, "-out", *certificate,
+                              "-subj", "/CN=127.0.0.1",
+                              "-addext", "subjectAltName=IP:127.0.0.1", NULL);
+  g_assert_no_error (error);
+  g_subprocess_wait_check (process, NULL, &error);
+  g_assert_no_error (error);
+
+  return TRUE;
+}
+
+/* Accepts exactly the certificate the test gave the stand-in. */
+static gboolean
+on_accept_certificate (SoupMessage          *msg,
+                       GTlsCertificate      *peer,
+                       GTlsCertificateFlags  errors,
+                       GTlsCertificate      *expected)
+{
+  return g_tls_certificate_is_same (peer, expected);
+}
+
+static void
+test_https (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("stand-in-XXXXXX", NULL);
+  g_autofree char *certificate_path = NULL;
+  g_autofree char *key_path = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) output = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(SoupMessage) untrusted = NULL;
+  g_autoptr(SoupMessage) trusted = NULL;
+  g_autoptr(Response) refused = NULL;
+  g_autoptr(Response) response = NULL;
+
+  if (!make_certificate (dir, &certificate_path, &key_path))
+    {
+      g_test_skip ("openssl is not installed");
+      return;
+    }
+  certificate = g_tls_certificate_new_from_file (certificate_path, &error);
+  g_assert_no_error (error);
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error,
+                              g_getenv ("SL_STAND_IN"), "--fixture", g_getenv ("SL_TEST_FIXTURE"),
+                              "--port", "0", "--tls-certificate", certificate_path,
+                              "--tls-key", key_path, NULL);
+  g_assert_no_error (error);
+  output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  url = g_data_input_stream_read_line_utf8 (output, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
+
+  uri = g_strconcat (url, "/services/data/v62.0/limits", NULL);
+  untrusted = soup_message_new (SOUP_METHOD_GET, uri);
+  refused = send_message (untrusted, &error);
+  g_assert_null (refused);
+  g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE);
+
+  trusted = soup_message_new (SOUP_METHOD_GET, uri);
+  g_signal_connect (trusted, "accept-certificate", G_CALLBACK (on_accept_certificate),
+                    certificate);
+  response = send_message (trusted, NULL);
+  g_assert_nonnull (response);
+  g_assert_cmpuint (response->status, ==, 401);
+
+  g_subprocess_send_signal (process, SIGTERM);
+  g_subprocess_wait (process, NULL, NULL);
+  g_unlink (certificate_path);
+  g_unlink (key_path);
+  g_rmdir (dir);
+}
+
+static void
+test_https_needs_key (void)
+{
+  const char *args[] = { "--fixture", g_getenv ("SL_TEST_FIXTURE"),
+                         "--tls-certificate", "cert.pem", NULL };
+
+  assert_exits_with_usage_error (args);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2094,6 +2286,12 @@ main (int   argc,
   g_test_add_func ("/stand-in/rest/request-log", test_rest_request_log);
   g_test_add_func ("/stand-in/rest/auto-sign-in-switch", test_rest_auto_sign_in_switch);
   g_test_add_func ("/stand-in/control/records", test_rest_records_endpoint);
+  g_test_add_func ("/stand-in/hostile/page", test_hostile_page);
+  g_test_add_func ("/stand-in/hostile/bad-control", test_hostile_page_bad_control);
+  g_test_add_func ("/stand-in/hostile/beacons", test_hostile_beacons);
+  g_test_add_func ("/stand-in/hostile/download", test_hostile_download);
+  g_test_add_func ("/stand-in/https/serve", test_https);
+  g_test_add_func ("/stand-in/https/needs-key", test_https_needs_key);
 
   return g_test_run ();
 }

@@ -80,9 +80,20 @@ redirect_with_code (StandIn           *self,
                     const char        *transaction_id)
 {
   StandInTransaction *transaction = g_hash_table_lookup (self->transactions, transaction_id);
-  g_autofree char *code = stand_in_issue_code (self, transaction);
+  g_autofree char *code = NULL;
   g_autofree char *community_url = NULL;
   g_autofree char *location = NULL;
+
+  if (!transaction->user->app_approved)
+    {
+      redirect_with_error (self, msg, transaction->redirect_uri, transaction->state,
+                           "OAUTH_APP_ACCESS_DENIED",
+                           "user is not admin approved to access this app");
+      g_hash_table_remove (self->transactions, transaction_id);
+      return;
+    }
+
+  code = stand_in_issue_code (self, transaction);
 
   if (transaction->client->community)
     community_url = stand_in_get_community_url (self);
@@ -160,7 +171,8 @@ start_transaction (StandIn             *self,
 }
 
 /* Starts a sign-in and shows the login form, or, with --auto-sign-in and
- * no prompt=login, signs that user in as if a browser session existed. */
+ * no prompt=login, signs that user in as if a browser session existed.
+ * With the hostile page switched on, that page is shown instead. */
 static void
 show_login_or_sign_in (StandIn             *self,
                        SoupServerMessage   *msg,
@@ -170,6 +182,14 @@ show_login_or_sign_in (StandIn             *self,
   g_autofree char *transaction_id = start_transaction (self, client, query);
   StandInTransaction *transaction = g_hash_table_lookup (self->transactions, transaction_id);
   g_autofree char *page = NULL;
+
+  if (self->hostile_login_page)
+    {
+      page = stand_in_page_hostile (self->login_url);
+      stand_in_note_page (msg, "hostile");
+      stand_in_respond_html (self, msg, SOUP_STATUS_OK, page);
+      return;
+    }
 
   if (self->auto_sign_in != NULL
       && !prompt_requests_login (g_hash_table_lookup (query, "prompt")))

@@ -211,6 +211,30 @@ deactivate_user (StandIn           *self,
   stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
 }
 
+/* Switches the page authorize shows, from a JSON body such as
+ * {"page": "hostile"} or {"page": "login"}. */
+static void
+set_authorize_page (StandIn           *self,
+                    SoupServerMessage *msg)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = stand_in_read_json (msg, &error);
+  JsonObject *object = node != NULL && JSON_NODE_HOLDS_OBJECT (node)
+                       ? json_node_get_object (node) : NULL;
+  const char *page = object != NULL
+                     ? json_object_get_string_member_with_default (object, "page", NULL)
+                     : NULL;
+
+  if (!stand_in_set_authorize_page (self, page))
+    {
+      stand_in_respond (self, msg, SOUP_STATUS_BAD_REQUEST, "text/plain",
+                        "Expected {\"page\": \"hostile\" or \"login\"}\n");
+      return;
+    }
+
+  stand_in_respond (self, msg, SOUP_STATUS_OK, "text/plain", "");
+}
+
 static gboolean
 is_post (SoupServerMessage *msg,
          const char        *path,
@@ -224,7 +248,8 @@ is_post (SoupServerMessage *msg,
  * /__control/faults (POST, DELETE),
  * /__control/reset (POST), /__control/records/OBJECT (GET) and
  * /__control/auto-sign-in, /__control/expire-access-tokens,
- * /__control/revoke-refresh-tokens and /__control/deactivate-user (POST).
+ * /__control/revoke-refresh-tokens, /__control/deactivate-user and
+ * /__control/authorize-page (POST).
  * These requests stay out of the request log. */
 static void
 handle_control (StandIn           *self,
@@ -261,6 +286,8 @@ handle_control (StandIn           *self,
     revoke_refresh_tokens (self, msg);
   else if (is_post (msg, path, "/__control/deactivate-user"))
     deactivate_user (self, msg);
+  else if (is_post (msg, path, "/__control/authorize-page"))
+    set_authorize_page (self, msg);
   else if (g_str_equal (path, "/__control/reset") && g_str_equal (method, SOUP_METHOD_POST))
     {
       g_ptr_array_set_size (self->faults, 0);

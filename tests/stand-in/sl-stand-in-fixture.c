@@ -230,7 +230,11 @@ parse_user (JsonObject  *object,
       || (user->name = stand_in_fixture_dup_string (object, "name", where, e)) == NULL
       || !stand_in_fixture_read_boolean (object, "active", TRUE, where, &user->active, e)
       || !stand_in_fixture_read_boolean (object, "can_edit_cases", TRUE, where,
-                                         &user->can_edit_cases, e))
+                                         &user->can_edit_cases, e)
+      || !stand_in_fixture_read_boolean (object, "api_enabled", TRUE, where,
+                                         &user->api_enabled, e)
+      || !stand_in_fixture_read_boolean (object, "app_approved", TRUE, where,
+                                         &user->app_approved, e))
     {
       user_free (user);
       g_propagate_error (error, g_steal_pointer (&local_error));

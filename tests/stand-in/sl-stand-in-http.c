@@ -92,6 +92,11 @@ add_record (StandIn           *self,
                                  g_uri_get_path (soup_server_message_get_uri (msg)));
   json_object_set_string_member (record, "endpoint", endpoint);
   json_object_set_int_member (record, "status", 0);
+  /* Requests with the same client port came over one kept-alive connection. */
+  if (G_IS_INET_SOCKET_ADDRESS (soup_server_message_get_remote_address (msg)))
+    json_object_set_int_member (record, "client_port",
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (
+                                  soup_server_message_get_remote_address (msg))));
 
   g_ptr_array_add (self->requests, json_object_ref (record));
   g_object_set_data_full (G_OBJECT (msg), RECORD_KEY, record,
@@ -118,6 +123,18 @@ stand_in_note_page (SoupServerMessage *msg,
 
   if (record != NULL)
     json_object_set_string_member (record, "page", page);
+}
+
+/* Records the name of a beacon request of the hostile page ("done" or
+ * "escaped:NAME"), so tests can tell which of its escapes succeeded. */
+void
+stand_in_note_beacon (SoupServerMessage *msg,
+                      const char        *beacon)
+{
+  JsonObject *record = g_object_get_data (G_OBJECT (msg), RECORD_KEY);
+
+  if (record != NULL)
+    json_object_set_string_member (record, "beacon", beacon);
 }
 
 /* Closes the connection of @msg without sending anything back. */

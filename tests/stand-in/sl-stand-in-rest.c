@@ -711,6 +711,14 @@ handle_rest (StandIn           *self,
   if (session == NULL || !count_api_request (self, msg))
     return;
 
+  if (!session->user->api_enabled)
+    {
+      respond_and_free_error (self, msg, stand_in_rest_error_new_no_fields (
+                                  SOUP_STATUS_FORBIDDEN, "API_DISABLED_FOR_ORG",
+                                  "The REST API is not enabled for this Organization."));
+      return;
+    }
+
   if (!split_rest_path (path, &version, &resource))
     {
       respond_and_free_error (self, msg, not_found ());

@@ -5,9 +5,11 @@
  * sl-stand-in --fixture FILE [--port N] [--auto-sign-in USERNAME]
  *             [--code-lifetime SECONDS] [--fault SPEC]... [--log-file FILE]
  *             [--api-limit N] [--access-token-lifetime SECONDS]
- *             [--rotate-refresh-tokens]
+ *             [--rotate-refresh-tokens] [--hostile-login-page]
+ *             [--tls-certificate FILE --tls-key FILE]
  *
- * Listens on 127.0.0.1 (and ::1 when available) only, prints the login URL
+ * Listens on 127.0.0.1 (and ::1 when available) only, over HTTPS when given
+ * a certificate and key, prints the login URL
  * as the first and only line on standard output and serves until SIGTERM
  * or SIGINT.  Logs go to standard error.
  */
@@ -29,6 +31,9 @@ typedef struct
   int       api_limit;
   int       access_token_lifetime_s;
   gboolean  rotate_refresh_tokens;
+  gboolean  hostile_login_page;
+  char     *tls_certificate;
+  char     *tls_key;
 } Options;
 
 static void
@@ -38,6 +43,8 @@ options_clear (Options *options)
   g_clear_pointer (&options->auto_sign_in, g_free);
   g_clear_pointer (&options->faults, g_strfreev);
   g_clear_pointer (&options->log_file, g_free);
+  g_clear_pointer (&options->tls_certificate, g_free);
+  g_clear_pointer (&options->tls_key, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -110,6 +117,12 @@ parse_options (Options   *options,
       "Seconds an access token stays valid (default: it never expires)", "SECONDS" },
     { "rotate-refresh-tokens", 0, 0, G_OPTION_ARG_NONE, &options->rotate_refresh_tokens,
       "Issue a new refresh token on every refresh and reject the older ones", NULL },
+    { "hostile-login-page", 0, 0, G_OPTION_ARG_NONE, &options->hostile_login_page,
+      "Answer authorize with a page that tries to escape the sign-in window", NULL },
+    { "tls-certificate", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_certificate,
+      "Serve HTTPS with the PEM certificate in FILE (needs --tls-key)", "FILE" },
+    { "tls-key", 0, 0, G_OPTION_ARG_FILENAME, &options->tls_key,
+      "PEM private key of the --tls-certificate", "FILE" },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("- Salesforce stand-in");
@@ -121,13 +134,15 @@ parse_options (Options   *options,
   if (options->fixture_path == NULL || *argc > 1 || options->port < 0
       || options->port > 65535 || options->code_lifetime_s < 1
       || (options->api_limit != -1 && options->api_limit < 1)
-      || (options->access_token_lifetime_s != -1 && options->access_token_lifetime_s < 1))
+      || (options->access_token_lifetime_s != -1 && options->access_token_lifetime_s < 1)
+      || (options->tls_certificate == NULL) != (options->tls_key == NULL))
     {
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    "usage: sl-stand-in --fixture FILE [--port 0-65535] "
                    "[--auto-sign-in USERNAME] [--code-lifetime SECONDS>=1] [--fault SPEC]... "
                    "[--log-file FILE] [--api-limit N>=1] "
-                   "[--access-token-lifetime SECONDS>=1] [--rotate-refresh-tokens]");
+                   "[--access-token-lifetime SECONDS>=1] [--rotate-refresh-tokens] "
+                   "[--hostile-login-page] [--tls-certificate FILE --tls-key FILE]");
       return FALSE;
     }
 
@@ -161,6 +176,7 @@ configure (StandIn  *self,
   if (options->access_token_lifetime_s != -1)
     self->access_token_lifetime_us = (gint64) options->access_token_lifetime_s * G_USEC_PER_SEC;
   self->rotate_refresh_tokens = options->rotate_refresh_tokens;
+  self->hostile_login_page = options->hostile_login_page;
 
   for (guint i = 0; options->faults != NULL && options->faults[i] != NULL; i++)
     {
@@ -192,6 +208,31 @@ open_log_file (StandIn     *self,
   return self->log_stream != NULL;
 }
 
+/* Gives the server the certificate and key of the options, so it can
+ * listen with HTTPS.  Without them it stays plain HTTP. */
+static gboolean
+load_tls_certificate (StandIn  *self,
+                      Options  *options,
+                      GError  **error)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+
+  if (options->tls_certificate == NULL)
+    return TRUE;
+
+  certificate = g_tls_certificate_new_from_files (options->tls_certificate,
+                                                  options->tls_key, error);
+  if (certificate == NULL)
+    {
+      g_prefix_error (error, "--tls-certificate %s, --tls-key %s: ",
+                      options->tls_certificate, options->tls_key);
+      return FALSE;
+    }
+
+  g_object_set (self->server, "tls-certificate", certificate, NULL);
+  return TRUE;
+}
+
 static guint
 get_listening_port (SoupServer *server)
 {
@@ -208,27 +249,31 @@ get_listening_port (SoupServer *server)
   return port;
 }
 
-/* Listens on 127.0.0.1 and then on ::1 with the same port. */
+/* Listens on 127.0.0.1 and then on ::1 with the same port, over HTTPS
+ * when the server has a certificate. */
 static gboolean
 listen_on_loopback (StandIn  *self,
                     guint     port,
                     GError  **error)
 {
   g_autoptr(GError) ipv6_error = NULL;
+  gboolean https = soup_server_is_https (self->server);
+  SoupServerListenOptions tls = https ? SOUP_SERVER_LISTEN_HTTPS : 0;
+  const char *scheme = https ? "https" : "http";
 
-  if (!soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY, error))
+  if (!soup_server_listen_local (self->server, port, SOUP_SERVER_LISTEN_IPV4_ONLY | tls, error))
     {
       g_prefix_error (error, "Could not listen on 127.0.0.1 port %u: ", port);
       return FALSE;
     }
 
   self->port = get_listening_port (self->server);
-  if (!soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV6_ONLY,
+  if (!soup_server_listen_local (self->server, self->port, SOUP_SERVER_LISTEN_IPV6_ONLY | tls,
                                  &ipv6_error))
     g_debug ("Not listening on ::1: %s", ipv6_error->message);
 
-  self->login_url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
-  self->instance_url = g_strdup_printf ("http://localhost:%u", self->port);
+  self->login_url = g_strdup_printf ("%s://127.0.0.1:%u", scheme, self->port);
+  self->instance_url = g_strdup_printf ("%s://localhost:%u", scheme, self->port);
   return TRUE;
 }
 
@@ -251,6 +296,7 @@ stand_in_new (void)
   stand_in_add_token_routes (self);
   stand_in_add_identity_routes (self);
   stand_in_add_rest_routes (self);
+  stand_in_add_hostile_routes (self);
   stand_in_add_control_routes (self);
 
   return self;
@@ -309,6 +355,7 @@ main (int   argc,
     }
 
   if (!open_log_file (self, options.log_file, &error)
+      || !load_tls_certificate (self, &options, &error)
       || !listen_on_loopback (self, options.port, &error))
     {
       g_printerr ("sl-stand-in: %s\n", error->message);

@@ -46,6 +46,11 @@ typedef struct
   char     *name;
   gboolean  active;
   gboolean  can_edit_cases;
+  /* FALSE: REST calls answer 403 API_DISABLED_FOR_ORG. */
+  gboolean  api_enabled;
+  /* FALSE: the org has not approved the app for this user, so sign-in
+   * ends with error=OAUTH_APP_ACCESS_DENIED. */
+  gboolean  app_approved;
 } StandInUser;
 
 /* A Case record.  REST writes change it in place. */
@@ -112,8 +117,9 @@ typedef struct
   StandInFixture *fixture;
   SoupServer     *server;
   guint           port;
-  char           *login_url;       /* http://127.0.0.1:PORT */
-  char           *instance_url;    /* http://localhost:PORT */
+  char           *login_url;       /* http://127.0.0.1:PORT, or https:// */
+  char           *instance_url;    /* http://localhost:PORT, or https:// */
+  gboolean        hostile_login_page;  /* authorize serves the hostile page */
   char           *auto_sign_in;    /* username, or NULL */
   gint64          code_lifetime_us;
   gint64          access_token_lifetime_us;  /* 0: access tokens never expire */
@@ -347,6 +353,8 @@ void                 stand_in_note_grant_type          (SoupServerMessage    *ms
                                                         const char           *grant_type);
 void                 stand_in_note_page                (SoupServerMessage    *msg,
                                                         const char           *page);
+void                 stand_in_note_beacon              (SoupServerMessage    *msg,
+                                                        const char           *beacon);
 void                 stand_in_respond                  (StandIn              *self,
                                                         SoupServerMessage    *msg,
                                                         guint                 status,
@@ -410,6 +418,12 @@ StandInRestError    *stand_in_rest_error_new_no_fields (guint                 st
                                                         const char           *error_code,
                                                         const char           *message);
 void                 stand_in_rest_error_free          (StandInRestError     *error);
+
+/* sl-stand-in-hostile.c */
+char                *stand_in_page_hostile             (const char           *login_url);
+gboolean             stand_in_set_authorize_page       (StandIn              *self,
+                                                        const char           *page);
+void                 stand_in_add_hostile_routes       (StandIn              *self);
 
 /* sl-stand-in-control.c */
 void                 stand_in_add_control_routes       (StandIn              *self);
