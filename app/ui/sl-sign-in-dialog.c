@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <webkit/webkit.h>
 
+#include "sl-credentials.h"
 #include "sl-oauth-callback.h"
 #include "sl-sign-in-dialog.h"
 
@@ -14,6 +15,7 @@ struct _SlSignInDialog
 {
   AdwWindow       parent_instance;
 
+  AdwToastOverlay *toast_overlay;
   GtkImage       *security_icon;
   AdwWindowTitle *window_title;
   GtkRevealer    *rejected_revealer;
@@ -22,11 +24,20 @@ struct _SlSignInDialog
   GtkProgressBar *progress_bar;
   AdwStatusPage  *failed_page;
   GtkSpinner     *finishing_spinner;
+  GtkActionBar   *browser_bar;
+  AdwStatusPage  *browser_page;
+  GtkSpinner     *browser_spinner;
+  GtkLabel       *browser_error_label;
+  GtkEntry       *paste_entry;
+  GtkLabel       *paste_error_label;
+  GtkLabel       *paste_hint_label;
 
   WebKitWebView  *web_view;
+  GCancellable   *cancellable;
   char           *authorize_uri;
   gboolean        callback_received;
   gboolean        cancelled_emitted;
+  gboolean        in_browser;
 };
 
 G_DEFINE_FINAL_TYPE (SlSignInDialog, sl_sign_in_dialog, ADW_TYPE_WINDOW)
@@ -34,6 +45,7 @@ G_DEFINE_FINAL_TYPE (SlSignInDialog, sl_sign_in_dialog, ADW_TYPE_WINDOW)
 enum
 {
   SIGNAL_CALLBACK_RECEIVED,
+  SIGNAL_CALLBACK_PASTED,
   SIGNAL_CANCELLED,
   N_SIGNALS
 };
@@ -104,6 +116,8 @@ destroy_web_view (SlSignInDialog *self)
 
   g_signal_handlers_disconnect_by_data (self->web_view, self);
   webkit_web_view_stop_loading (self->web_view);
+  /* Without this the web process outlives its view by an unknown time. */
+  webkit_web_view_terminate_web_process (self->web_view);
   gtk_overlay_set_child (self->web_overlay, NULL);
   self->web_view = NULL;
 }
@@ -129,7 +143,11 @@ sl_sign_in_dialog_receive_callback (SlSignInDialog *self,
   g_debug ("Sign-in redirect received; closing the login page");
   self->callback_received = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->browser_bar), FALSE);
   gtk_revealer_set_reveal_child (self->rejected_revealer, FALSE);
+  gtk_spinner_stop (self->browser_spinner);
+  /* A pasted redirect contains the authorization code, so it is cleared. */
+  gtk_editable_set_text (GTK_EDITABLE (self->paste_entry), "");
   gtk_spinner_start (self->finishing_spinner);
   gtk_stack_set_visible_child_name (self->content_stack, "finishing");
   gtk_widget_set_sensitive (GTK_WIDGET (self->window_title), FALSE);
@@ -256,6 +274,35 @@ on_create (WebKitWebView          *web_view,
   return NULL;
 }
 
+/* Cancels every download before it has a destination, so no file is
+ * written. A response policy decision alone misses <a download> links and
+ * attachments in subframes, which WebKit turns into downloads itself. */
+static void
+on_download_started (WebKitNetworkSession *session,
+                     WebKitDownload       *download,
+                     SlSignInDialog       *self)
+{
+  g_debug ("Cancelled a download started by the login page");
+  webkit_download_cancel (download);
+}
+
+/* Marks the location as not secure after a certificate error, so the title
+ * bar never shows the lock for a server whose certificate was rejected. */
+static void
+show_untrusted_location (SlSignInDialog *self,
+                         const char     *failing_uri)
+{
+  g_autoptr (GUri) parsed = g_uri_parse (failing_uri, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *subtitle = NULL;
+
+  if (parsed != NULL && g_uri_get_host (parsed) != NULL)
+    /* Translators: %s is a host name loaded without encryption. */
+    subtitle = g_strdup_printf (_("%s — Not secure"), g_uri_get_host (parsed));
+
+  adw_window_title_set_subtitle (self->window_title, subtitle != NULL ? subtitle : "");
+  gtk_image_set_from_icon_name (self->security_icon, "channel-insecure-symbolic");
+}
+
 static gboolean
 on_load_failed_with_tls_errors (WebKitWebView        *web_view,
                                 const char           *failing_uri,
@@ -265,6 +312,7 @@ on_load_failed_with_tls_errors (WebKitWebView        *web_view,
 {
   g_debug ("Login page load stopped by TLS errors (flags 0x%x)", errors);
   webkit_web_view_stop_loading (web_view);
+  show_untrusted_location (self, failing_uri);
   show_failure (self, _("The server’s security certificate is not trusted, so the connection "
                         "was stopped. Check the login host and your network."));
 
@@ -342,17 +390,24 @@ static void
 create_web_view (SlSignInDialog *self)
 {
   g_autoptr (WebKitNetworkSession) session = NULL;
+  g_autoptr (WebKitWebContext) context = NULL;
 
   /* Ephemeral: cookies and caches live in memory only, so no login
    * session survives this dialog. The session keeps the default proxy
-   * mode, which follows the system proxy settings. */
+   * mode, which follows the system proxy settings. A web context of its
+   * own, instead of the default one that lives as long as the app, lets
+   * WebKit's helper processes end once the view is gone. */
   session = webkit_network_session_new_ephemeral ();
+  context = webkit_web_context_new ();
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
+                                 "web-context", context,
                                  "network-session", session,
                                  "vexpand", TRUE,
                                  "hexpand", TRUE,
                                  NULL);
   configure_settings (self->web_view);
+  g_signal_connect_object (session, "download-started",
+                           G_CALLBACK (on_download_started), self, 0);
 
   g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (on_decide_policy), self);
   g_signal_connect (self->web_view, "create", G_CALLBACK (on_create), self);
@@ -385,14 +440,195 @@ on_retry_clicked (SlSignInDialog *self)
   load_authorize_uri (self);
 }
 
+/* ---- sign-in in the system browser ------------------------------------ */
+
+static char *
+get_login_host (SlSignInDialog *self)
+{
+  g_autoptr (GUri) parsed = g_uri_parse (self->authorize_uri, G_URI_FLAGS_NONE, NULL);
+
+  if (parsed == NULL || g_uri_get_host (parsed) == NULL)
+    return g_strdup ("Salesforce");
+
+  return g_strdup (g_uri_get_host (parsed));
+}
+
+static void
+show_browser_error (SlSignInDialog *self,
+                    const char     *reason)
+{
+  g_autofree char *host = get_login_host (self);
+  g_autofree char *description = NULL;
+  g_autofree char *text = NULL;
+
+  /* Translators: %s is the host of the login page, such as login.salesforce.com. */
+  description = g_strdup_printf (_("Open the sign-in page of %s in a web browser with the "
+                                   "link below."), host);
+  adw_status_page_set_description (self->browser_page, description);
+
+  /* Translators: %s is the reason given by the system, on a line of its own. */
+  text = g_strdup_printf (_("Your web browser could not be opened. Copy the link and open it "
+                            "in a browser yourself.\n%s"), reason);
+  gtk_label_set_text (self->browser_error_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->browser_error_label), TRUE);
+  gtk_spinner_stop (self->browser_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->browser_spinner), FALSE);
+}
+
+static void
+on_browser_launched (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr (SlSignInDialog) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (g_app_info_launch_default_for_uri_finish (result, &error))
+    {
+      g_debug ("Opened the sign-in page in the default browser");
+      return;
+    }
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  g_warning ("Could not open the sign-in page in the default browser: %s", error->message);
+  show_browser_error (self, error->message);
+}
+
+static void
+open_in_browser (SlSignInDialog *self)
+{
+  g_autoptr (GdkAppLaunchContext) context = NULL;
+
+  context = gdk_display_get_app_launch_context (gtk_widget_get_display (GTK_WIDGET (self)));
+  g_app_info_launch_default_for_uri_async (self->authorize_uri, G_APP_LAUNCH_CONTEXT (context),
+                                           self->cancellable, on_browser_launched,
+                                           g_object_ref (self));
+}
+
+static void
+show_browser_page (SlSignInDialog *self)
+{
+  g_autofree char *host = get_login_host (self);
+  g_autofree char *description = NULL;
+
+  /* Translators: %s is the host of the login page, such as login.salesforce.com. */
+  description = g_strdup_printf (_("The sign-in page of %s is open in your web browser. Sign in "
+                                   "there, and the browser returns you to this app."), host);
+  adw_status_page_set_description (self->browser_page, description);
+
+  update_location (self, self->authorize_uri);
+  gtk_widget_set_visible (GTK_WIDGET (self->progress_bar), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->browser_bar), FALSE);
+  gtk_revealer_set_reveal_child (self->rejected_revealer, FALSE);
+  gtk_spinner_start (self->browser_spinner);
+  gtk_stack_set_visible_child_name (self->content_stack, "browser");
+  gtk_widget_grab_focus (GTK_WIDGET (self->paste_entry));
+}
+
+/* Moves this sign-in to the default browser with the same authorize URI,
+ * so the state and PKCE challenge of the attempt stay the ones the flow
+ * checks. The embedded page is no longer needed: destroying the view
+ * ends its web process and its ephemeral session. */
+static void
+use_browser_activated (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SlSignInDialog *self = SL_SIGN_IN_DIALOG (widget);
+
+  if (self->in_browser || self->callback_received)
+    return;
+
+  g_debug ("Continuing the sign-in in the default browser");
+  self->in_browser = TRUE;
+  gtk_widget_action_set_enabled (widget, "sign-in.use-browser", FALSE);
+  destroy_web_view (self);
+  show_browser_page (self);
+  open_in_browser (self);
+}
+
+/* The authorize URI contains the state and the PKCE challenge but never
+ * the verifier, so it is safe to hand to another program. */
+static void
+copy_link_activated (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SlSignInDialog *self = SL_SIGN_IN_DIALOG (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), self->authorize_uri);
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (_("Link copied")));
+}
+
+/* The pasted text may hold an authorization code, so it is wiped after
+ * the signal handlers have checked it. */
+static void
+continue_activated (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SlSignInDialog *self = SL_SIGN_IN_DIALOG (widget);
+  char *text;
+
+  if (self->callback_received)
+    return;
+
+  text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->paste_entry))));
+  if (text[0] == '\0')
+    sl_sign_in_dialog_reject_pasted (self, _("Paste the address from your browser’s address "
+                                             "bar first."));
+  else
+    g_signal_emit (self, signals[SIGNAL_CALLBACK_PASTED], 0, text);
+
+  sl_secure_free (text);
+}
+
+static void
+on_paste_entry_activate (SlSignInDialog *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "sign-in.continue", NULL);
+}
+
+static void
+on_paste_entry_changed (SlSignInDialog *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), FALSE);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->paste_entry), "error");
+  gtk_accessible_reset_state (GTK_ACCESSIBLE (self->paste_entry), GTK_ACCESSIBLE_STATE_INVALID);
+}
+
+void
+sl_sign_in_dialog_reject_pasted (SlSignInDialog *self,
+                                 const char     *reason)
+{
+  g_return_if_fail (SL_IS_SIGN_IN_DIALOG (self));
+  g_return_if_fail (reason != NULL);
+
+  gtk_label_set_text (self->paste_error_label, reason);
+  gtk_widget_set_visible (GTK_WIDGET (self->paste_error_label), TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->paste_entry), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->paste_entry),
+                               GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                               -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->paste_entry));
+}
+
+/* ---- life cycle -------------------------------------------------------- */
+
 static gboolean
 sl_sign_in_dialog_close_request (GtkWindow *window)
 {
   SlSignInDialog *self = SL_SIGN_IN_DIALOG (window);
 
-  if (!self->callback_received && !self->cancelled_emitted)
+  /* Also while the redirect is being completed ("Finishing sign-in…"):
+   * closing then must stop the token exchange, or the slot would still be
+   * connected after the user closed the dialog. */
+  if (!self->cancelled_emitted)
     {
       self->cancelled_emitted = TRUE;
+      g_cancellable_cancel (self->cancellable);
       destroy_web_view (self);
       g_signal_emit (self, signals[SIGNAL_CANCELLED], 0);
     }
@@ -405,6 +641,7 @@ sl_sign_in_dialog_dispose (GObject *object)
 {
   SlSignInDialog *self = SL_SIGN_IN_DIALOG (object);
 
+  g_cancellable_cancel (self->cancellable);
   destroy_web_view (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), SL_TYPE_SIGN_IN_DIALOG);
 
@@ -417,6 +654,7 @@ sl_sign_in_dialog_finalize (GObject *object)
   SlSignInDialog *self = SL_SIGN_IN_DIALOG (object);
 
   g_clear_pointer (&self->authorize_uri, g_free);
+  g_clear_object (&self->cancellable);
 
   G_OBJECT_CLASS (sl_sign_in_dialog_parent_class)->finalize (object);
 }
@@ -426,6 +664,13 @@ install_signals (GObjectClass *object_class)
 {
   signals[SIGNAL_CALLBACK_RECEIVED] =
     g_signal_new ("callback-received",
+                  G_TYPE_FROM_CLASS (object_class),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  signals[SIGNAL_CALLBACK_PASTED] =
+    g_signal_new ("callback-pasted",
                   G_TYPE_FROM_CLASS (object_class),
                   G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL,
@@ -454,6 +699,7 @@ sl_sign_in_dialog_class_init (SlSignInDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/supportlogic/Connect/sl-sign-in-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, security_icon);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, window_title);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, rejected_revealer);
@@ -462,7 +708,21 @@ sl_sign_in_dialog_class_init (SlSignInDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, failed_page);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, finishing_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, browser_bar);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, browser_page);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, browser_spinner);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, browser_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, paste_entry);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, paste_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, paste_hint_label);
   gtk_widget_class_bind_template_callback (widget_class, on_retry_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, on_paste_entry_activate);
+  gtk_widget_class_bind_template_callback (widget_class, on_paste_entry_changed);
+
+  gtk_widget_class_install_action (widget_class, "sign-in.use-browser", NULL,
+                                   use_browser_activated);
+  gtk_widget_class_install_action (widget_class, "sign-in.copy-link", NULL, copy_link_activated);
+  gtk_widget_class_install_action (widget_class, "sign-in.continue", NULL, continue_activated);
 }
 
 static void
@@ -485,6 +745,11 @@ static void
 sl_sign_in_dialog_init (SlSignInDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (self->paste_entry),
+                                  GTK_ACCESSIBLE_RELATION_DESCRIBED_BY,
+                                  self->paste_error_label, self->paste_hint_label, NULL,
+                                  -1);
   add_escape_shortcut (self);
   create_web_view (self);
 }

@@ -21,7 +21,19 @@ G_DECLARE_FINAL_TYPE (SlSignInDialog, sl_sign_in_dialog, SL, SIGN_IN_DIALOG, Adw
  * (string URI), after which the web view is destroyed and a spinner shows
  * until the owner closes the window. Cancel, Escape or closing the window
  * before that emit "cancelled".
+ *
+ * "Use Your Browser Instead" opens the same @authorize_uri in the default
+ * browser, destroys the web view and shows a waiting page. Its Copy Link
+ * button copies @authorize_uri, and text pasted there and confirmed with
+ * Continue is emitted unchecked as "callback-pasted" (string). The owner
+ * either passes it on with sl_sign_in_dialog_receive_callback() or explains
+ * the rejection with sl_sign_in_dialog_reject_pasted().
  */
+/* The dialog is loaded on demand, with WebKitGTK, from a module of its own
+ * (see sl-sign-in-dialog-loader.c). Call this before any other function
+ * here; it does nothing once the module is loaded. */
+gboolean        sl_sign_in_dialog_load             (GError        **error);
+
 SlSignInDialog *sl_sign_in_dialog_new              (GtkWindow      *parent,
                                                     const char     *authorize_uri);
 
@@ -31,5 +43,10 @@ SlSignInDialog *sl_sign_in_dialog_new              (GtkWindow      *parent,
 gboolean        sl_sign_in_dialog_receive_callback (SlSignInDialog *self,
                                                     const char     *uri);
 gboolean        sl_sign_in_dialog_has_callback     (SlSignInDialog *self);
+
+/* Shows @reason, a translated sentence, below the paste field and keeps
+ * waiting for the browser. */
+void            sl_sign_in_dialog_reject_pasted    (SlSignInDialog *self,
+                                                    const char     *reason);
 
 G_END_DECLS

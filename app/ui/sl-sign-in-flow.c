@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sl-keyring.h"
+#include "sl-oauth-callback.h"
 #include "sl-oauth-error.h"
 #include "sl-sign-in-dialog.h"
 #include "sl-sign-in-flow.h"
@@ -205,6 +206,65 @@ on_callback_received (SlSignInDialog *dialog,
                              on_completed, g_object_ref (self));
 }
 
+/* Returns TRUE when a pasted @error is Salesforce's own error response,
+ * such as access_denied, which ends the sign-in as it does in the web view.
+ * Other rejections leave the dialog waiting for a better paste. */
+static gboolean
+is_error_response (const GError *error)
+{
+  if (g_error_matches (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_ACCESS_DENIED))
+    return TRUE;
+
+  return g_error_matches (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_AUTHORIZATION_FAILED)
+         && sl_oauth_error_get_server_code (error) != NULL;
+}
+
+/* Returns why a pasted address that is not a usable redirect of this
+ * attempt was rejected, worded for the paste field. */
+static const char *
+explain_rejected_paste (const GError *error)
+{
+  if (g_error_matches (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_REDIRECT_MISMATCH))
+    return _("This is not the address the sign-in ended on. That address starts with "
+             "“com.supportlogic.connect:/oauth2/callback”.");
+
+  if (g_error_matches (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_STATE_MISMATCH))
+    return _("This address belongs to another sign-in, not to the one this window "
+             "started. Paste the address of the sign-in that opened from this window.");
+
+  return _("This address is incomplete or damaged. Copy the whole address from your "
+           "browser’s address bar.");
+}
+
+/* Checks a pasted address with the same parser, against the same state,
+ * as a redirect from the web view or the scheme handler. */
+static void
+on_callback_pasted (SlSignInDialog *dialog,
+                    const char     *text,
+                    SlSignInFlow   *self)
+{
+  SlAuthRequest *request = sl_sign_in_get_request (self->sign_in);
+  g_autoptr (GError) error = NULL;
+  char *code;
+  gboolean usable;
+
+  code = sl_oauth_parse_callback (text, sl_auth_request_get_state (request), &error);
+  usable = code != NULL;
+  sl_secure_free (code);
+
+  if (usable || is_error_response (error))
+    {
+      g_debug ("A pasted address is the redirect of slot %s",
+               sl_connection_get_slot (self->connection));
+      sl_sign_in_dialog_receive_callback (dialog, text);
+      return;
+    }
+
+  g_debug ("Rejected a pasted address for slot %s: %s",
+           sl_connection_get_slot (self->connection), error->message);
+  sl_sign_in_dialog_reject_pasted (dialog, explain_rejected_paste (error));
+}
+
 static void
 on_dialog_cancelled (SlSignInDialog *dialog,
                      SlSignInFlow   *self)
@@ -235,6 +295,7 @@ void
 sl_sign_in_flow_start (SlSignInFlow *self,
                        GtkWindow    *parent)
 {
+  g_autoptr (GError) error = NULL;
   const char *slot;
 
   g_return_if_fail (SL_IS_SIGN_IN_FLOW (self));
@@ -244,9 +305,16 @@ sl_sign_in_flow_start (SlSignInFlow *self,
   self->sign_in = sl_sign_in_new (self->client, slot, self->force_login);
   sl_connection_begin_sign_in (self->connection);
 
+  if (!sl_sign_in_dialog_load (&error))
+    {
+      fail (self, error);
+      return;
+    }
+
   self->dialog = g_object_ref_sink (
     sl_sign_in_dialog_new (parent, sl_sign_in_get_authorize_uri (self->sign_in)));
   g_signal_connect (self->dialog, "callback-received", G_CALLBACK (on_callback_received), self);
+  g_signal_connect (self->dialog, "callback-pasted", G_CALLBACK (on_callback_pasted), self);
   g_signal_connect (self->dialog, "cancelled", G_CALLBACK (on_dialog_cancelled), self);
   g_signal_connect (self->dialog, "destroy", G_CALLBACK (on_dialog_destroyed), self);
 
@@ -317,6 +385,9 @@ sl_sign_in_flow_handle_callback (SlSignInFlow *self,
 
   if (!is_waiting (self))
     return FALSE;
+
+  /* The browser had the focus, so bring the dialog back to show the end. */
+  gtk_window_present (GTK_WINDOW (self->dialog));
 
   return sl_sign_in_dialog_receive_callback (self->dialog, uri);
 }

@@ -22,6 +22,12 @@ G_DECLARE_FINAL_TYPE (SlSignInFlow, sl_sign_in_flow, SL, SIGN_IN_FLOW, GObject)
  * SlSignIn, completes the attempt with the redirect, stores the
  * credentials and reports failures on @connection. "finished" (gboolean
  * connected) is emitted once, after the dialog has been closed.
+ *
+ * The redirect comes from the dialog's web view, from the scheme handler
+ * (sl_sign_in_flow_handle_callback()) or, after the user moved to the
+ * system browser, from an address pasted into the dialog. A pasted address
+ * that is not a redirect of this attempt is explained in the dialog, which
+ * keeps waiting. An error response such as access_denied ends the sign-in.
  */
 SlSignInFlow *sl_sign_in_flow_new             (SlConnection  *connection,
                                                SlTokenClient *client,

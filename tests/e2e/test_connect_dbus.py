@@ -51,6 +51,9 @@ def main():
     tap.check(stand_in.count("token") == 1, "one token request was made")
     tap.check(stand_in.count("userinfo") == 1, "one userinfo request was made")
     tap.check(not e2e.window_exists("Sign in to Salesforce"), "sign-in dialog closed after success")
+    tap.check(e2e.wait_until(lambda: not e2e.descendant_processes(app.process.pid, "WebKit"), 15),
+              "no WebKit process outlives the sign-in dialog",
+              e2e.descendant_processes(app.process.pid, "WebKit"))
 
     # A failed sign-in on a connected slot must leave the connection alone.
     stand_in.add_fault({"endpoint": "token", "status": 500, "times": 1,
