@@ -127,6 +127,22 @@ test_access_denied_without_description (void)
   g_assert_nonnull (strstr (error->message, "denied"));
 }
 
+/* An org that admits only approved users to the app says so in the
+ * callback; the message must name who can fix it. */
+static void
+test_app_not_approved (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  error = expect_failure (CALLBACK "?error=OAUTH_APP_ACCESS_DENIED"
+                          "&error_description=user+is+not+admin+approved+to+access+this+app"
+                          "&state=" STATE,
+                          SL_OAUTH_ERROR_APP_NOT_APPROVED);
+  g_assert_nonnull (strstr (error->message, "administrator"));
+  g_assert_nonnull (strstr (error->message, "user is not admin approved"));
+  g_assert_cmpstr (sl_oauth_error_get_server_code (error), ==, "OAUTH_APP_ACCESS_DENIED");
+}
+
 static void
 test_other_error (void)
 {
@@ -324,6 +340,7 @@ main (int   argc,
   g_test_add_func ("/oauth/callback/access-denied-bare", test_access_denied_without_description);
   g_test_add_func ("/oauth/callback/access-denied-other", test_access_denied_other_reason);
   g_test_add_func ("/oauth/callback/other-error", test_other_error);
+  g_test_add_func ("/oauth/callback/app-not-approved", test_app_not_approved);
   g_test_add_func ("/oauth/callback/error-after-state", test_error_checked_after_state);
   g_test_add_func ("/oauth/callback/error-wins-over-code", test_error_wins_over_code);
   g_test_add_func ("/oauth/callback/description-control-chars", test_description_control_chars);

@@ -783,6 +783,113 @@ test_case_statuses (Fixture       *fixture,
   g_assert_true (g_strv_contains ((const char * const *) statuses, "Escalated"));
 }
 
+/* Writebacks share one kept-alive connection instead of opening one each. */
+static void
+test_comments_reuse_connection (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autofree char *case_id = get_case_id (fixture, "00001002");
+  g_autoptr(JsonArray) requests = NULL;
+  gint64 first_port = -1;
+  guint posts = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("Update %u", i);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *id = post_comment (fixture->client, case_id, text, FALSE, FALSE,
+                                          &error);
+
+      g_assert_no_error (error);
+    }
+
+  requests = sl_test_stand_in_get_requests (fixture->stand_in);
+  for (guint i = 0; i < json_array_get_length (requests); i++)
+    {
+      JsonObject *request = json_array_get_object_element (requests, i);
+      gint64 port;
+
+      if (g_strcmp0 (json_object_get_string_member (request, "endpoint"),
+                     "comment-create") != 0)
+        continue;
+
+      port = json_object_get_int_member (request, "client_port");
+      if (first_port < 0)
+        first_port = port;
+      g_assert_cmpint (port, ==, first_port);
+      posts++;
+    }
+  g_assert_cmpuint (posts, ==, 3);
+}
+
+static SlRestAccess
+check_access (SlRestClient  *client,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sl_rest_client_check_access_async (client, NULL, on_result, &result);
+  wait_for (&result);
+  return sl_rest_client_check_access_finish (client, result, error);
+}
+
+static void
+test_access_full (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  SlRestAccess access = check_access (fixture->client, &error);
+  g_autofree char *warning = sl_rest_access_describe_missing (access);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, SL_REST_ACCESS_ALL);
+  g_assert_null (warning);
+}
+
+static void
+test_access_read_only (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  SlRestAccess access;
+
+  use_user (fixture, BOB);
+  access = check_access (fixture->client, &error);
+  warning = sl_rest_access_describe_missing (access);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (access, ==, SL_REST_ACCESS_NONE);
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "edit access"));
+}
+
+static void
+test_access_partial (void)
+{
+  g_autofree char *no_update = sl_rest_access_describe_missing (SL_REST_ACCESS_COMMENT_CREATE);
+  g_autofree char *no_comment = sl_rest_access_describe_missing (SL_REST_ACCESS_CASE_UPDATE);
+
+  g_assert_nonnull (strstr (no_update, "cannot update cases"));
+  g_assert_nonnull (strstr (no_comment, "cannot add case comments"));
+}
+
+static void
+test_api_disabled (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  SlRestAccess access;
+
+  use_user (fixture, "noapi@acme.example.com");
+  access = check_access (fixture->client, &error);
+
+  g_assert_cmpint (access, ==, SL_REST_ACCESS_NONE);
+  g_assert_error (error, SL_REST_ERROR, SL_REST_ERROR_API_DISABLED);
+  g_assert_cmpstr (sl_rest_error_get_error_code (error), ==, "API_DISABLED_FOR_ORG");
+  g_assert_nonnull (strstr (error->message, "API Enabled"));
+}
+
 static void
 test_bad_token (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -1114,6 +1221,11 @@ main (int   argc,
   add_stand_in_test ("/rest/update/validation-rule", test_update_validation);
   add_stand_in_test ("/rest/update/unknown-case", test_update_unknown_case);
   add_stand_in_test ("/rest/describe/statuses", test_case_statuses);
+  add_stand_in_test ("/rest/comment/reuse-connection", test_comments_reuse_connection);
+  add_stand_in_test ("/rest/access/full", test_access_full);
+  add_stand_in_test ("/rest/access/read-only", test_access_read_only);
+  add_stand_in_test ("/rest/access/api-disabled", test_api_disabled);
+  g_test_add_func ("/rest/access/partial", test_access_partial);
   add_stand_in_test ("/rest/errors/bad-token", test_bad_token);
   add_stand_in_test ("/rest/errors/insecure-instance", test_insecure_instance);
   add_stand_in_test ("/rest/errors/expired-no-refresher", test_expired_without_refresher);

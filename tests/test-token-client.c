@@ -125,6 +125,8 @@ test_parse_token_error_codes (void)
     { "invalid_request", SL_OAUTH_ERROR_INVALID_REQUEST },
     { "unsupported_grant_type", SL_OAUTH_ERROR_UNSUPPORTED_GRANT_TYPE },
     { "inactive_user", SL_OAUTH_ERROR_SERVER },
+    { "OAUTH_APP_BLOCKED", SL_OAUTH_ERROR_APP_NOT_APPROVED },
+    { "OAUTH_APPROVAL_ERROR_GENERIC", SL_OAUTH_ERROR_APP_NOT_APPROVED },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "sl-connection-check.h"
 #include "sl-connection.h"
 #include "sl-keyring.h"
 #include "sl-oauth-error.h"
@@ -17,6 +18,7 @@
 
 #define CLIENT_ID "SupportLogicConnectDemo"
 #define ALICE "alice@acme.example.com"
+#define BOB "bob@acme.example.com"
 #define API_VERSION "62.0"
 #define WAIT_SECONDS 20
 #define N_CONCURRENT_CALLS 20
@@ -664,6 +666,199 @@ test_require_reauth_during_sign_in (void)
   g_assert_cmpstr (sl_connection_get_email (connection), ==, ALICE);
 }
 
+static gboolean
+on_pause_over (gpointer user_data)
+{
+  gboolean *over = user_data;
+
+  *over = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms milliseconds, so a started refresh reaches
+ * the stand-in before the test goes on. */
+static void
+run_main_loop_for (guint ms)
+{
+  gboolean over = FALSE;
+
+  g_timeout_add (ms, on_pause_over, &over);
+  while (!over)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* A sign-in that replaces the item while a refresh runs wins: the older
+ * account's renewed tokens are not stored, and the callers get the new
+ * account's credentials. */
+static void
+test_sign_in_during_refresh (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SlCredentials) bob = NULL;
+  g_autoptr(SlCredentials) renewed = NULL;
+  g_autoptr(SlCredentials) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sl_test_stand_in_add_fault (fixture->stand_in,
+                              "{\"endpoint\": \"token\", \"delay_ms\": 1500, \"times\": 1}");
+  sl_token_refresher_refresh_async (fixture->refresher, NULL, NULL, on_result, &result);
+  run_main_loop_for (500);
+  sl_test_stand_in_set_auto_sign_in (fixture->stand_in, BOB);
+  bob = sign_in (fixture);
+  store_credentials (bob);
+  wait_for (&result);
+  renewed = sl_token_refresher_refresh_finish (fixture->refresher, result, &error);
+  stored = load_credentials ();
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (renewed->email, ==, BOB);
+  g_assert_cmpstr (stored->email, ==, BOB);
+  g_assert_true (g_strcmp0 (stored->refresh_token, bob->refresh_token) == 0);
+  g_assert_cmpuint (count_refreshes (fixture), ==, 1);
+}
+
+static void
+test_disconnect_during_refresh (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) deleted = NULL;
+  g_autoptr(SlCredentials) renewed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sl_test_stand_in_add_fault (fixture->stand_in,
+                              "{\"endpoint\": \"token\", \"delay_ms\": 1500, \"times\": 1}");
+  sl_token_refresher_refresh_async (fixture->refresher, NULL, NULL, on_result, &result);
+  run_main_loop_for (500);
+  sl_keyring_delete_async (SL_SLOT_USER, NULL, on_result, &deleted);
+  wait_for (&deleted);
+  g_assert_true (sl_keyring_delete_finish (deleted, NULL));
+  wait_for (&result);
+  renewed = sl_token_refresher_refresh_finish (fixture->refresher, result, &error);
+
+  g_assert_null (renewed);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_null (sl_keyring_load_sync (SL_SLOT_USER, NULL, NULL));
+}
+
+/* ---- background check of a stored connection ---------------------------- */
+
+static SlCredentials *
+check_connection (Fixture  *fixture,
+                  GError  **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sl_connection_check_async (fixture->refresher, NULL, on_result, &result);
+  wait_for (&result);
+  return sl_connection_check_finish (result, error);
+}
+
+static void
+test_check_valid (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) checked = NULL;
+  g_autoptr(GError) error = NULL;
+
+  checked = check_connection (fixture, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (checked);
+  g_assert_cmpstr (checked->email, ==, ALICE);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (fixture->stand_in, "userinfo"), ==, 1);
+  g_assert_cmpuint (count_refreshes (fixture), ==, 0);
+}
+
+static void
+test_check_expired (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) checked = NULL;
+  g_autoptr(SlCredentials) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  expire_access_tokens (fixture);
+  checked = check_connection (fixture, &error);
+  stored = load_credentials ();
+
+  g_assert_no_error (error);
+  g_assert_nonnull (checked);
+  g_assert_cmpstr (checked->email, ==, ALICE);
+  g_assert_cmpuint (count_refreshes (fixture), ==, 1);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (fixture->stand_in, "userinfo"), ==, 2);
+  g_assert_false (g_strcmp0 (stored->access_token, fixture->credentials->access_token) == 0);
+}
+
+static void
+test_check_revoked (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(SlConnection) connection = load_connection ();
+  g_autoptr(SlCredentials) checked = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_signal_connect (fixture->refresher, "reauth-required", G_CALLBACK (on_reauth_required),
+                    connection);
+  post_control (fixture, "/__control/revoke-refresh-tokens",
+                "{\"username\": \"" ALICE "\"}");
+  expire_access_tokens (fixture);
+  checked = check_connection (fixture, &error);
+
+  g_assert_null (checked);
+  g_assert_true (sl_token_refresher_error_needs_reauth (error));
+  g_assert_cmpint (sl_connection_get_state (connection), ==,
+                   SL_CONNECTION_STATE_NEEDS_REAUTH);
+  g_assert_cmpstr (sl_connection_get_email (connection), ==, ALICE);
+  g_assert_cmpuint (count_refreshes (fixture), ==, 1);
+
+  g_signal_handlers_disconnect_by_data (fixture->refresher, connection);
+}
+
+/* An unreachable Salesforce is not a reason to sign in again. */
+static void
+test_check_offline (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(SlCredentials) checked = NULL;
+  g_autoptr(SlCredentials) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gulong handler;
+
+  handler = g_signal_connect (fixture->refresher, "reauth-required",
+                              G_CALLBACK (on_reauth_not_expected), NULL);
+  sl_test_stand_in_add_fault (fixture->stand_in,
+                              "{\"endpoint\": \"userinfo\", \"drop\": true, \"times\": 5}");
+  checked = check_connection (fixture, &error);
+  stored = load_credentials ();
+
+  g_assert_null (checked);
+  g_assert_error (error, SL_OAUTH_ERROR, SL_OAUTH_ERROR_NETWORK);
+  g_assert_cmpuint (count_refreshes (fixture), ==, 0);
+  g_assert_true (g_strcmp0 (stored->access_token, fixture->credentials->access_token) == 0);
+
+  g_signal_handler_disconnect (fixture->refresher, handler);
+}
+
+static void
+test_check_not_stored (Fixture       *fixture,
+                       gconstpointer  user_data)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SlCredentials) checked = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sl_keyring_delete_async (SL_SLOT_USER, NULL, on_result, &result);
+  wait_for (&result);
+  g_assert_true (sl_keyring_delete_finish (result, NULL));
+  checked = check_connection (fixture, &error);
+
+  g_assert_null (checked);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpuint (sl_test_stand_in_count_requests (fixture->stand_in, "userinfo"), ==, 0);
+}
+
 static void
 add_stand_in_test (const char *path,
                    const char *stand_in_arg,
@@ -701,6 +896,13 @@ main (int   argc,
   add_stand_in_test ("/token-refresh/already-refreshed", NULL, test_already_refreshed);
   add_stand_in_test ("/token-refresh/disconnected-slot", NULL, test_disconnected_slot);
   add_stand_in_test ("/token-refresh/cancelled-waiter", NULL, test_cancelled_waiter);
+  add_stand_in_test ("/token-refresh/race/sign-in", NULL, test_sign_in_during_refresh);
+  add_stand_in_test ("/token-refresh/race/disconnect", NULL, test_disconnect_during_refresh);
+  add_stand_in_test ("/token-refresh/check/valid", NULL, test_check_valid);
+  add_stand_in_test ("/token-refresh/check/expired", NULL, test_check_expired);
+  add_stand_in_test ("/token-refresh/check/revoked", NULL, test_check_revoked);
+  add_stand_in_test ("/token-refresh/check/offline", NULL, test_check_offline);
+  add_stand_in_test ("/token-refresh/check/not-stored", NULL, test_check_not_stored);
 
   return g_test_run ();
 }

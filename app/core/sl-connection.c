@@ -24,7 +24,9 @@ struct _SlConnection
   GDateTime        *connected_at;
   char             *last_error;
   char             *last_error_code;
+  char             *warning;
   guint             busy_count;
+  gboolean          checking;
 
   /* Set between sl_connection_begin_sign_in() and the end of the sign-in,
    * so a cancelled sign-in can put back the state and error it replaced. */
@@ -50,6 +52,8 @@ enum {
   PROP_LAST_ERROR,
   PROP_LAST_ERROR_CODE,
   PROP_BUSY,
+  PROP_CHECKING,
+  PROP_WARNING,
   N_PROPS
 };
 
@@ -155,6 +159,7 @@ clear_identity (SlConnection *self)
   set_string (self, &self->org_id, NULL, PROP_ORG_ID);
   set_string (self, &self->instance_url, NULL, PROP_INSTANCE_URL);
   set_string (self, &self->login_host, NULL, PROP_LOGIN_HOST);
+  set_string (self, &self->warning, NULL, PROP_WARNING);
   set_connected_at (self, NULL);
 }
 
@@ -175,6 +180,7 @@ sl_connection_finalize (GObject *object)
   g_clear_pointer (&self->connected_at, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
   g_clear_pointer (&self->last_error_code, g_free);
+  g_clear_pointer (&self->warning, g_free);
   g_clear_pointer (&self->error_before_sign_in, g_free);
   g_clear_pointer (&self->error_code_before_sign_in, g_free);
 
@@ -226,6 +232,12 @@ sl_connection_get_property (GObject    *object,
       break;
     case PROP_BUSY:
       g_value_set_boolean (value, self->busy_count > 0);
+      break;
+    case PROP_CHECKING:
+      g_value_set_boolean (value, self->checking);
+      break;
+    case PROP_WARNING:
+      g_value_set_string (value, self->warning);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -291,8 +303,13 @@ sl_connection_class_init (SlConnectionClass *klass)
                         G_PARAM_STATIC_STRINGS);
   properties[PROP_LAST_ERROR] = string_property ("last-error");
   properties[PROP_LAST_ERROR_CODE] = string_property ("last-error-code");
+  properties[PROP_WARNING] = string_property ("warning");
   properties[PROP_BUSY] =
     g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS);
+  properties[PROP_CHECKING] =
+    g_param_spec_boolean ("checking", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS);
 
@@ -399,7 +416,44 @@ sl_connection_get_busy (SlConnection *self)
   return self->busy_count > 0;
 }
 
+const char *
+sl_connection_get_warning (SlConnection *self)
+{
+  g_return_val_if_fail (SL_IS_CONNECTION (self), NULL);
+  return self->warning;
+}
+
+gboolean
+sl_connection_get_checking (SlConnection *self)
+{
+  g_return_val_if_fail (SL_IS_CONNECTION (self), FALSE);
+  return self->checking;
+}
+
 /* Model changes */
+
+void
+sl_connection_set_warning (SlConnection *self,
+                           const char   *warning)
+{
+  g_return_if_fail (SL_IS_CONNECTION (self));
+
+  set_string (self, &self->warning, warning, PROP_WARNING);
+}
+
+void
+sl_connection_set_checking (SlConnection *self,
+                            gboolean      checking)
+{
+  g_return_if_fail (SL_IS_CONNECTION (self));
+
+  checking = !!checking;
+  if (self->checking == checking)
+    return;
+
+  self->checking = checking;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CHECKING]);
+}
 
 void
 sl_connection_set_state (SlConnection      *self,
@@ -425,6 +479,9 @@ sl_connection_apply_credentials (SlConnection        *self,
   g_return_if_fail (credentials != NULL);
 
   g_object_freeze_notify (G_OBJECT (self));
+  /* A warning about one user's permissions does not carry over to another. */
+  if (g_strcmp0 (self->user_id, credentials->user_id) != 0)
+    set_string (self, &self->warning, NULL, PROP_WARNING);
   set_string (self, &self->email, credentials->email, PROP_EMAIL);
   set_string (self, &self->username, credentials->username, PROP_USERNAME);
   set_string (self, &self->user_id, credentials->user_id, PROP_USER_ID);

@@ -44,7 +44,11 @@ G_DECLARE_FINAL_TYPE (SlConnection, sl_connection, SL, CONNECTION, GObject)
  * "connected-at" (GDateTime, UTC), "last-error" (translated message of the
  * most recent failure, or NULL) and "last-error-code" (Salesforce or
  * keyring error code for diagnostics, or NULL), "busy" (TRUE while a
- * load, sign-in completion or disconnect runs).
+ * load, sign-in completion or disconnect runs), "checking" (TRUE while a
+ * stored connection is being checked with Salesforce in the background;
+ * the slot stays usable meanwhile) and "warning" (translated text about a
+ * connected account that works but cannot do everything writeback needs,
+ * such as a missing permission, or NULL).
  *
  * A failed sign-in never changes a connected slot's identity or state: it
  * only sets "last-error". A slot that was not connected moves to the error
@@ -64,6 +68,8 @@ GDateTime        *sl_connection_get_connected_at    (SlConnection      *self);
 const char       *sl_connection_get_last_error      (SlConnection      *self);
 const char       *sl_connection_get_last_error_code (SlConnection      *self);
 gboolean          sl_connection_get_busy            (SlConnection      *self);
+gboolean          sl_connection_get_checking        (SlConnection      *self);
+const char       *sl_connection_get_warning         (SlConnection      *self);
 
 /* Shows @credentials' identity and moves to the connected state. Tokens are
  * not kept in the model. */
@@ -73,6 +79,12 @@ void              sl_connection_apply_credentials   (SlConnection        *self,
 void              sl_connection_reset               (SlConnection      *self);
 void              sl_connection_set_state           (SlConnection      *self,
                                                      SlConnectionState  state);
+void              sl_connection_set_checking        (SlConnection      *self,
+                                                     gboolean           checking);
+/* Sets or, with NULL, clears the warning. It is cleared too when the slot
+ * is reset or another user's credentials are applied. */
+void              sl_connection_set_warning         (SlConnection      *self,
+                                                     const char        *warning);
 /* Records a failure as described above. @code may be NULL. */
 void              sl_connection_report_error        (SlConnection      *self,
                                                      const char        *message,

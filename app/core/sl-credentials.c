@@ -170,13 +170,62 @@ sl_credentials_to_json (const SlCredentials *self)
   return json_generator_to_data (generator, NULL);
 }
 
-static gboolean
-set_invalid (GError     **error,
-             const char  *name,
-             const char  *problem)
+typedef enum
 {
-  g_set_error (error, SL_CREDENTIALS_ERROR, SL_CREDENTIALS_ERROR_INVALID,
-               _("Invalid stored credentials: field “%s” %s"), name, problem);
+  FIELD_MISSING,
+  FIELD_NOT_STRING,
+  FIELD_NOT_UTF8,
+  FIELD_EMPTY,
+  FIELD_NOT_INTEGER,
+  FIELD_NOT_DATE,
+  FIELD_UNSUPPORTED,
+} FieldProblem;
+
+/* Each message is one translatable sentence, so translators never see a
+ * sentence glued together from English pieces. */
+static gboolean
+set_invalid (GError       **error,
+             const char    *name,
+             FieldProblem   problem)
+{
+  GQuark domain = SL_CREDENTIALS_ERROR;
+  int code = SL_CREDENTIALS_ERROR_INVALID;
+
+  switch (problem)
+    {
+    case FIELD_MISSING:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is missing"), name);
+      break;
+    case FIELD_NOT_STRING:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is not a string"), name);
+      break;
+    case FIELD_NOT_UTF8:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is not valid UTF-8"), name);
+      break;
+    case FIELD_NOT_INTEGER:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is not an integer"), name);
+      break;
+    case FIELD_NOT_DATE:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is not an ISO 8601 date and "
+                     "time"), name);
+      break;
+    case FIELD_UNSUPPORTED:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is not a supported version"),
+                   name);
+      break;
+    case FIELD_EMPTY:
+    default:
+      g_set_error (error, domain, code,
+                   _("Invalid stored credentials: field “%s” is empty"), name);
+      break;
+    }
+
   return FALSE;
 }
 
@@ -194,20 +243,20 @@ read_string (JsonObject  *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     {
       if (required)
-        return set_invalid (error, name, "is missing");
+        return set_invalid (error, name, FIELD_MISSING);
       return TRUE;
     }
 
   if (!JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_STRING)
-    return set_invalid (error, name, "is not a string");
+    return set_invalid (error, name, FIELD_NOT_STRING);
 
   if (!g_utf8_validate (json_node_get_string (node), -1, NULL))
-    return set_invalid (error, name, "is not valid UTF-8");
+    return set_invalid (error, name, FIELD_NOT_UTF8);
 
   *out = json_node_dup_string (node);
   if (required && **out == '\0')
-    return set_invalid (error, name, "is empty");
+    return set_invalid (error, name, FIELD_EMPTY);
 
   return TRUE;
 }
@@ -225,7 +274,7 @@ read_integer (JsonObject  *object,
 
   if (!JSON_NODE_HOLDS_VALUE (node) ||
       json_node_get_value_type (node) != G_TYPE_INT64)
-    return set_invalid (error, name, "is not an integer");
+    return set_invalid (error, name, FIELD_NOT_INTEGER);
 
   *out = json_node_get_int (node);
   return TRUE;
@@ -246,7 +295,7 @@ read_connected_at (JsonObject  *object,
 
   *out = g_date_time_new_from_iso8601 (text, NULL);
   if (*out == NULL)
-    return set_invalid (error, "connected_at", "is not an ISO 8601 date and time");
+    return set_invalid (error, "connected_at", FIELD_NOT_DATE);
 
   return TRUE;
 }
@@ -261,7 +310,7 @@ read_fields (JsonObject     *object,
   if (!read_integer (object, "format", &format, error))
     return FALSE;
   if (format < 1)
-    return set_invalid (error, "format", "is not a supported version");
+    return set_invalid (error, "format", FIELD_UNSUPPORTED);
 
   return read_string (object, "access_token", TRUE, &creds->access_token, error) &&
          read_string (object, "refresh_token", FALSE, &creds->refresh_token, error) &&

@@ -33,6 +33,19 @@ sl_keyring_get_schema (void)
   return &schema;
 }
 
+/* libsecret picks its file backend, with a key from the Secret portal, only
+ * inside a Flatpak or Snap sandbox or when SECRET_BACKEND names a backend,
+ * and only the secret_password_* functions follow that choice. Elsewhere the
+ * secret_service_* functions stay, because with libsecret 0.20.5 the
+ * secret_password_* searches leak GIO allocations under AddressSanitizer. */
+static gboolean
+uses_backend_api (void)
+{
+  return g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS) ||
+         g_getenv ("SNAP_NAME") != NULL ||
+         g_getenv ("SECRET_BACKEND") != NULL;
+}
+
 static GHashTable *
 slot_attributes (const char *slot)
 {
@@ -56,8 +69,9 @@ is_unavailable_error (const GError *error)
 
 /* Converts a libsecret or D-Bus error to an SL_KEYRING_ERROR in place.
  * A cancellation that @cancellable requested stays G_IO_ERROR_CANCELLED, but
- * one without it came from a dismissed unlock prompt. @context describes the
- * operation for the FAILED case. */
+ * one without it came from a dismissed unlock prompt. @context is the
+ * translated start of the message for the FAILED case, e.g. "Could not
+ * store the connection in the keyring: ". */
 static void
 map_error (GError       **error,
            GCancellable  *cancellable,
@@ -69,7 +83,7 @@ map_error (GError       **error,
       g_cancellable_is_cancelled (cancellable))
     return;
 
-  g_debug ("Keyring error while %s: %s", context, original->message);
+  g_debug ("Keyring error: %s%s", context, original->message);
 
   if (is_unavailable_error (original))
     {
@@ -92,7 +106,7 @@ map_error (GError       **error,
 
   original->domain = SL_KEYRING_ERROR;
   original->code = SL_KEYRING_ERROR_FAILED;
-  g_prefix_error (error, _("Keyring failure while %s: "), context);
+  g_prefix_error (error, "%s", context);
 }
 
 static void
@@ -100,8 +114,9 @@ set_invalid_item (GError     **error,
                   const char  *slot)
 {
   g_set_error (error, SL_KEYRING_ERROR, SL_KEYRING_ERROR_INVALID_ITEM,
-               _("The stored Salesforce connection for %s could not be read; "
-                 "disconnect it and connect again."),
+               _("The stored Salesforce connection for %s could not be read. It "
+                 "may have been edited by hand or saved by an older version. Remove "
+                 "it, then connect again."),
                slot);
 }
 
@@ -113,9 +128,14 @@ on_store_done (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!secret_service_store_finish (NULL, result, &error))
+  gboolean stored = uses_backend_api ()
+                    ? secret_password_store_finish (result, &error)
+                    : secret_service_store_finish (NULL, result, &error);
+
+  if (!stored)
     {
-      map_error (&error, g_task_get_cancellable (task), "storing a connection");
+      map_error (&error, g_task_get_cancellable (task),
+                 _("Could not store the connection in the keyring: "));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -156,11 +176,17 @@ sl_keyring_store_async (const char          *slot,
   attributes = slot_attributes (slot);
 
   g_debug ("Storing the keyring item of slot %s", slot);
-  /* The Secret Service replaces an item whose attributes are equal, so each
-   * slot keeps a single item. */
-  secret_service_store (NULL, sl_keyring_get_schema (), attributes,
-                        SECRET_COLLECTION_DEFAULT, label, value, cancellable,
-                        on_store_done, g_steal_pointer (&task));
+  /* Both libsecret backends, the Secret Service and the file that a Flatpak
+   * sandbox uses, replace an item whose attributes are equal, so each slot
+   * keeps a single item. */
+  if (uses_backend_api ())
+    secret_password_storev_binary (sl_keyring_get_schema (), attributes,
+                                   SECRET_COLLECTION_DEFAULT, label, value, cancellable,
+                                   on_store_done, g_steal_pointer (&task));
+  else
+    secret_service_store (NULL, sl_keyring_get_schema (), attributes,
+                          SECRET_COLLECTION_DEFAULT, label, value, cancellable,
+                          on_store_done, g_steal_pointer (&task));
 }
 
 gboolean
@@ -175,13 +201,15 @@ sl_keyring_store_finish (GAsyncResult  *result,
 }
 
 /* Turns the result of a search for @slot's item into credentials. No item
- * gives NULL without an error. */
+ * gives NULL without an error. The Secret Service backend returns SecretItems
+ * with their secrets loaded. The file backend returns items that keep their
+ * secret in memory, so retrieving it does no I/O. */
 static SlCredentials *
 credentials_from_items (const char  *slot,
                         GList       *items,
                         GError     **error)
 {
-  SecretItem *item;
+  SecretRetrievable *item;
   g_autoptr(SecretValue) value = NULL;
   g_autoptr(SlCredentials) credentials = NULL;
   const char *text;
@@ -197,14 +225,17 @@ credentials_from_items (const char  *slot,
                slot, g_list_length (items));
 
   item = items->data;
-  if (secret_item_get_locked (item))
+  if (SECRET_IS_ITEM (item) && secret_item_get_locked (SECRET_ITEM (item)))
     {
       g_set_error_literal (error, SL_KEYRING_ERROR, SL_KEYRING_ERROR_LOCKED,
                            _("The keyring is locked. Unlock it, then try again."));
       return NULL;
     }
 
-  value = secret_item_get_secret (item);
+  if (SECRET_IS_ITEM (item))
+    value = secret_item_get_secret (SECRET_ITEM (item));
+  else
+    value = secret_retrievable_retrieve_secret_sync (item, NULL, NULL);
   text = value != NULL ? secret_value_get_text (value) : NULL;
   if (text == NULL)
     {
@@ -238,10 +269,14 @@ on_load_done (GObject      *source,
   SlCredentials *credentials;
   const char *slot = g_task_get_task_data (task);
 
-  items = secret_service_search_finish (NULL, result, &error);
+  if (uses_backend_api ())
+    items = secret_password_search_finish (result, &error);
+  else
+    items = secret_service_search_finish (NULL, result, &error);
   if (error != NULL)
     {
-      map_error (&error, g_task_get_cancellable (task), "loading a connection");
+      map_error (&error, g_task_get_cancellable (task),
+                 _("Could not read the connection from the keyring: "));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -273,8 +308,12 @@ sl_keyring_load_async (const char          *slot,
 
   attributes = slot_attributes (slot);
   g_debug ("Loading the keyring item of slot %s", slot);
-  secret_service_search (NULL, sl_keyring_get_schema (), attributes, SEARCH_FLAGS,
-                         cancellable, on_load_done, g_steal_pointer (&task));
+  if (uses_backend_api ())
+    secret_password_searchv (sl_keyring_get_schema (), attributes, SEARCH_FLAGS,
+                             cancellable, on_load_done, g_steal_pointer (&task));
+  else
+    secret_service_search (NULL, sl_keyring_get_schema (), attributes, SEARCH_FLAGS,
+                           cancellable, on_load_done, g_steal_pointer (&task));
 }
 
 SlCredentials *
@@ -302,11 +341,16 @@ sl_keyring_load_sync (const char    *slot,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   attributes = slot_attributes (slot);
-  items = secret_service_search_sync (NULL, sl_keyring_get_schema (), attributes,
-                                      SEARCH_FLAGS, cancellable, &local_error);
+  if (uses_backend_api ())
+    items = secret_password_searchv_sync (sl_keyring_get_schema (), attributes,
+                                          SEARCH_FLAGS, cancellable, &local_error);
+  else
+    items = secret_service_search_sync (NULL, sl_keyring_get_schema (), attributes,
+                                        SEARCH_FLAGS, cancellable, &local_error);
   if (local_error != NULL)
     {
-      map_error (&local_error, cancellable, "loading a connection");
+      map_error (&local_error, cancellable,
+                 _("Could not read the connection from the keyring: "));
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
@@ -324,10 +368,15 @@ on_delete_done (GObject      *source,
   g_autoptr(GTask) task = user_data;
   g_autoptr(GError) error = NULL;
 
+  gboolean cleared = uses_backend_api ()
+                     ? secret_password_clear_finish (result, &error)
+                     : secret_service_clear_finish (NULL, result, &error);
+
   /* FALSE without an error means there was no item, which is success. */
-  if (!secret_service_clear_finish (NULL, result, &error) && error != NULL)
+  if (!cleared && error != NULL)
     {
-      map_error (&error, g_task_get_cancellable (task), "deleting a connection");
+      map_error (&error, g_task_get_cancellable (task),
+                 _("Could not delete the connection from the keyring: "));
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
@@ -354,8 +403,12 @@ sl_keyring_delete_async (const char          *slot,
 
   attributes = slot_attributes (slot);
   g_debug ("Deleting the keyring item of slot %s", slot);
-  secret_service_clear (NULL, sl_keyring_get_schema (), attributes, cancellable,
-                        on_delete_done, g_steal_pointer (&task));
+  if (uses_backend_api ())
+    secret_password_clearv (sl_keyring_get_schema (), attributes, cancellable,
+                            on_delete_done, g_steal_pointer (&task));
+  else
+    secret_service_clear (NULL, sl_keyring_get_schema (), attributes, cancellable,
+                          on_delete_done, g_steal_pointer (&task));
 }
 
 gboolean

@@ -35,7 +35,7 @@ GQuark             sl_keyring_error_quark (void);
 const SecretSchema *sl_keyring_get_schema (void);
 
 /* Stores @credentials as the slot's secret, replacing the slot's previous
- * item in one Secret Service call, so a failure leaves the old item as it
+ * item in one libsecret call, so a failure leaves the old item as it
  * was. */
 void           sl_keyring_store_async  (const char          *slot,
                                         const SlCredentials *credentials,

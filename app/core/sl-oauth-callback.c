@@ -168,6 +168,12 @@ set_authorization_error (const CallbackParams  *params,
       return;
     }
 
+  if (sl_oauth_is_not_approved_code (params->error))
+    {
+      sl_oauth_set_not_approved (error, params->error, description);
+      return;
+    }
+
   message = g_strdup_printf (_("Salesforce could not complete the sign-in (%s): %s"), code,
                              description != NULL ? description : _("no description given"));
   sl_oauth_set_error (error, SL_OAUTH_ERROR_AUTHORIZATION_FAILED, params->error, message);

@@ -2,6 +2,10 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "config.h"
+
+#include <glib/gi18n.h>
+
 #include "sl-oauth-error.h"
 
 /* Extended data of every SL_OAUTH_ERROR: GLib allocates it with the GError
@@ -100,4 +104,38 @@ sl_oauth_sanitize_server_text (const char *text,
     g_string_append (clean, "…");
 
   return g_string_free (g_steal_pointer (&clean), FALSE);
+}
+
+gboolean
+sl_oauth_is_not_approved_code (const char *server_code)
+{
+  static const char * const codes[] = {
+    "OAUTH_APP_ACCESS_DENIED",
+    "OAUTH_APP_BLOCKED",
+    "OAUTH_APPROVAL_ERROR_GENERIC",
+    NULL,
+  };
+
+  return server_code != NULL && g_strv_contains (codes, server_code);
+}
+
+void
+sl_oauth_set_not_approved (GError     **error,
+                           const char  *server_code,
+                           const char  *description)
+{
+  g_autofree char *message = NULL;
+
+  if (description != NULL && description[0] != '\0')
+    /* Translators: %s is Salesforce's own explanation. */
+    message = g_strdup_printf (_("Your Salesforce organization has not approved SupportLogic "
+                                 "Connect for this user (%s). Ask your Salesforce "
+                                 "administrator to install the connected app and allow this "
+                                 "user to use it."), description);
+  else
+    message = g_strdup (_("Your Salesforce organization has not approved SupportLogic Connect "
+                          "for this user. Ask your Salesforce administrator to install the "
+                          "connected app and allow this user to use it."));
+
+  sl_oauth_set_error (error, SL_OAUTH_ERROR_APP_NOT_APPROVED, server_code, message);
 }

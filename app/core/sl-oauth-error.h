@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  * @SL_OAUTH_ERROR_BAD_TOKEN: the identity service rejected the access token
  * @SL_OAUTH_ERROR_NETWORK: the server could not be reached
  * @SL_OAUTH_ERROR_TIMED_OUT: the server did not answer in time
+ * @SL_OAUTH_ERROR_APP_NOT_APPROVED: the org has not installed or approved the
+ *   app for this user (`OAUTH_APP_ACCESS_DENIED`, `OAUTH_APP_BLOCKED`,
+ *   `OAUTH_APPROVAL_ERROR_GENERIC`)
  *
  * Errors of the sign-in flow. Every message set with these codes is
  * translated and meant for the user; the Salesforce `error` code, when there
@@ -53,6 +56,7 @@ typedef enum
   SL_OAUTH_ERROR_BAD_TOKEN,
   SL_OAUTH_ERROR_NETWORK,
   SL_OAUTH_ERROR_TIMED_OUT,
+  SL_OAUTH_ERROR_APP_NOT_APPROVED,
 } SlOAuthError;
 
 GQuark sl_oauth_error_quark (void);
@@ -68,6 +72,17 @@ void        sl_oauth_set_error             (GError      **error,
 /* Returns the Salesforce error code recorded by sl_oauth_set_error(), or
  * NULL. The string lives as long as @error. */
 const char *sl_oauth_error_get_server_code (const GError *error);
+
+/* Returns TRUE for the Salesforce error codes that mean the org has not
+ * installed or approved the app for the user who signed in. */
+gboolean    sl_oauth_is_not_approved_code  (const char   *server_code);
+
+/* Sets SL_OAUTH_ERROR_APP_NOT_APPROVED with a translated message that
+ * names what the administrator must do; @description is the server's
+ * sanitized description, or NULL. */
+void        sl_oauth_set_not_approved      (GError      **error,
+                                            const char   *server_code,
+                                            const char   *description);
 
 /* Returns a copy of @text, a message from the server or from a redirect URI,
  * fit to show in a dialog. Control characters become spaces. Text that is

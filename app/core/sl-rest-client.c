@@ -92,6 +92,7 @@ static const char find_case_tag;
 static const char post_comment_tag;
 static const char update_case_tag;
 static const char case_statuses_tag;
+static const char access_tag;
 
 /* Errors */
 
@@ -200,6 +201,9 @@ error_from_code (const char *error_code,
     return SL_REST_ERROR_SESSION_EXPIRED;
   if (g_str_equal (error_code, "REQUEST_LIMIT_EXCEEDED"))
     return SL_REST_ERROR_LIMIT_EXCEEDED;
+  if (g_str_equal (error_code, "API_DISABLED_FOR_ORG")
+      || g_str_equal (error_code, "API_CURRENTLY_DISABLED"))
+    return SL_REST_ERROR_API_DISABLED;
   if (g_str_has_prefix (error_code, "INSUFFICIENT_ACCESS"))
     return SL_REST_ERROR_NO_ACCESS;
   if (g_str_equal (error_code, "NOT_FOUND") || g_str_equal (error_code, "ENTITY_IS_DELETED"))
@@ -237,6 +241,10 @@ format_error_message (SlRestError  code,
     case SL_REST_ERROR_LIMIT_EXCEEDED:
       return g_strdup (_("Your organization has used up its Salesforce API requests for "
                          "today. Try again later."));
+    case SL_REST_ERROR_API_DISABLED:
+      return g_strdup (_("API access is not enabled for this Salesforce user. Ask your "
+                         "Salesforce administrator to turn on the “API Enabled” permission "
+                         "for the user."));
     case SL_REST_ERROR_VALIDATION:
       if (server_message[0] != '\0')
         return g_strdup (server_message);
@@ -566,8 +574,13 @@ new_message (SlRestClient *self,
   g_assert (message != NULL);
   headers = soup_message_get_request_headers (message);
 
-  /* A redirect would resend the bearer token to wherever it points. */
-  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  /* A redirect would resend the bearer token to wherever it points.
+   * IDEMPOTENT lets POST and PATCH use an idle kept-alive connection, as GET
+   * does, instead of opening one per writeback. It only affects connection
+   * choice: libsoup resends a request after a dropped connection only for
+   * methods that are idempotent by name, so a comment is never posted twice
+   * behind the app's back. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
   soup_message_headers_replace (headers, "Accept", "application/json");
   authorization = g_strconcat ("Bearer ", self->access_token, NULL);
   soup_message_headers_replace (headers, "Authorization", authorization);
@@ -1428,4 +1441,118 @@ sl_rest_client_get_case_statuses_finish (SlRestClient  *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Access check */
+
+static gboolean
+read_access_flag (JsonNode   *root,
+                  const char *member)
+{
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+
+  return sl_json_get_boolean (json_node_get_object (root), member, FALSE);
+}
+
+static void
+on_comment_described (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  SlRestAccess access = GPOINTER_TO_UINT (g_task_get_task_data (task));
+  GError *error = NULL;
+
+  root = call_finish (SL_REST_CLIENT (source), result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (read_access_flag (root, "createable"))
+    access |= SL_REST_ACCESS_COMMENT_CREATE;
+  g_task_return_int (task, access);
+}
+
+static void
+on_case_access_described (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(JsonNode) root = NULL;
+  SlRestClient *self = SL_REST_CLIENT (source);
+  GError *error = NULL;
+
+  root = call_finish (self, result, &error);
+  if (error != NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  g_task_set_task_data (task,
+                        GUINT_TO_POINTER (read_access_flag (root, "updateable")
+                                          ? SL_REST_ACCESS_CASE_UPDATE : SL_REST_ACCESS_NONE),
+                        NULL);
+  call_async (self, SOUP_METHOD_GET, "sobjects/CaseComment/describe", NULL,
+              g_task_get_cancellable (task), on_comment_described, g_object_ref (task));
+}
+
+void
+sl_rest_client_check_access_async (SlRestClient        *self,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SL_IS_REST_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, (gpointer) &access_tag);
+
+  call_async (self, SOUP_METHOD_GET, "sobjects/Case/describe", NULL, cancellable,
+              on_case_access_described, g_object_ref (task));
+}
+
+SlRestAccess
+sl_rest_client_check_access_finish (SlRestClient  *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  gssize access;
+
+  g_return_val_if_fail (SL_IS_REST_CLIENT (self), SL_REST_ACCESS_NONE);
+  g_return_val_if_fail (g_task_is_valid (result, self), SL_REST_ACCESS_NONE);
+
+  access = g_task_propagate_int (G_TASK (result), error);
+
+  return access < 0 ? SL_REST_ACCESS_NONE : (SlRestAccess) access;
+}
+
+char *
+sl_rest_access_describe_missing (SlRestAccess access)
+{
+  gboolean can_update = (access & SL_REST_ACCESS_CASE_UPDATE) != 0;
+  gboolean can_comment = (access & SL_REST_ACCESS_COMMENT_CREATE) != 0;
+
+  if (can_update && can_comment)
+    return NULL;
+  if (!can_update && !can_comment)
+    return g_strdup (_("This Salesforce user can neither update cases nor add case "
+                       "comments, so writeback will fail. Ask your Salesforce administrator "
+                       "for edit access to cases."));
+  if (!can_update)
+    return g_strdup (_("This Salesforce user cannot update cases, so status changes and "
+                       "assignments will fail. Ask your Salesforce administrator for edit "
+                       "access to cases."));
+
+  return g_strdup (_("This Salesforce user cannot add case comments, so posting comments "
+                     "will fail. Ask your Salesforce administrator for access to case "
+                     "comments."));
 }

@@ -26,6 +26,8 @@ G_BEGIN_DECLS
  * @SL_REST_ERROR_TIMED_OUT: no response in time, so the request may have taken effect
  * @SL_REST_ERROR_UNEXPECTED_RESPONSE: a body that is not Salesforce's JSON
  * @SL_REST_ERROR_FAILED: any other `errorCode`
+ * @SL_REST_ERROR_API_DISABLED: `API_DISABLED_FOR_ORG` or `API_CURRENTLY_DISABLED`:
+ *   the user or the org may not use the API
  *
  * Errors of REST calls. The message is translated and says what happened in
  * words a support agent understands; for validation errors it is Salesforce's
@@ -42,6 +44,7 @@ typedef enum
   SL_REST_ERROR_TIMED_OUT,
   SL_REST_ERROR_UNEXPECTED_RESPONSE,
   SL_REST_ERROR_FAILED,
+  SL_REST_ERROR_API_DISABLED,
 } SlRestError;
 
 GQuark              sl_rest_error_quark          (void);
@@ -144,6 +147,36 @@ void     sl_rest_client_update_case_async   (SlRestClient        *self,
 gboolean sl_rest_client_update_case_finish  (SlRestClient        *self,
                                              GAsyncResult        *result,
                                              GError             **error);
+
+/**
+ * SlRestAccess:
+ * @SL_REST_ACCESS_CASE_UPDATE: the user may update cases
+ * @SL_REST_ACCESS_COMMENT_CREATE: the user may add case comments
+ *
+ * What writeback needs, as Salesforce's object descriptions report it.
+ */
+typedef enum
+{
+  SL_REST_ACCESS_NONE = 0,
+  SL_REST_ACCESS_CASE_UPDATE = 1 << 0,
+  SL_REST_ACCESS_COMMENT_CREATE = 1 << 1,
+  SL_REST_ACCESS_ALL = SL_REST_ACCESS_CASE_UPDATE | SL_REST_ACCESS_COMMENT_CREATE,
+} SlRestAccess;
+
+/* Reads `updateable` of `sobjects/Case/describe` and `createable` of
+ * `sobjects/CaseComment/describe`, so a missing permission is known before
+ * any writeback fails. */
+void         sl_rest_client_check_access_async  (SlRestClient        *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+SlRestAccess sl_rest_client_check_access_finish (SlRestClient        *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* Returns a translated warning that names what the user lacks, or NULL
+ * when @access has everything writeback needs. */
+char        *sl_rest_access_describe_missing    (SlRestAccess         access);
 
 /* Returns the active values of the Case Status picklist, from
  * `GET sobjects/Case/describe`, as a NULL-terminated array. */

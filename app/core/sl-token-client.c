@@ -185,6 +185,12 @@ set_error_from_json (JsonObject  *object,
   if (description == NULL || description[0] == '\0')
     replace_string (&description, server_code);
 
+  if (status < 500 && sl_oauth_is_not_approved_code (raw_code))
+    {
+      sl_oauth_set_not_approved (error, raw_code, description);
+      return;
+    }
+
   if (status < 500)
     code = error_from_server_code (server_code);
 

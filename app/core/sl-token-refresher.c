@@ -152,6 +152,43 @@ on_refreshed_stored (GObject      *source,
   flight_finish (flight, flight->refreshed, NULL);
 }
 
+/* Stores the renewed tokens unless the item changed during the refresh:
+ * then the callers get what the item holds now, or an error when it is
+ * gone, and the renewed tokens are dropped. */
+static void
+on_reloaded_before_store (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  Flight *flight = user_data;
+  g_autoptr(SlCredentials) current = NULL;
+  g_autoptr(GError) error = NULL;
+
+  current = sl_keyring_load_finish (result, &error);
+  if (error == NULL && current == NULL)
+    {
+      g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("This Salesforce account was disconnected while its session "
+                             "was renewed."));
+      flight_finish (flight, NULL, error);
+      return;
+    }
+
+  if (current != NULL
+      && g_strcmp0 (current->refresh_token, flight->stored->refresh_token) != 0)
+    {
+      g_debug ("Slot %s changed during the refresh; keeping the new item", flight->self->slot);
+      flight_finish (flight, current, NULL);
+      return;
+    }
+
+  /* An unreadable item is replaced as before, so the renewed tokens are
+   * not lost. The item can still change between the read and this write,
+   * but only within one keyring round trip. */
+  sl_keyring_store_async (flight->self->slot, flight->refreshed, NULL,
+                          on_refreshed_stored, flight);
+}
+
 static void
 on_token_refreshed (GObject      *source,
                     GAsyncResult *result,
@@ -172,11 +209,9 @@ on_token_refreshed (GObject      *source,
   g_debug ("Renewed the access token of slot %s%s", flight->self->slot,
            refreshed->refresh_token != NULL ? " and its rotated refresh token" : "");
 
-  /* NOTE: this replaces the item without checking that it is still the one
-   * loaded before the refresh, so a sign-in that completes during the
-   * refresh can be overwritten by the older account's tokens. */
-  sl_keyring_store_async (flight->self->slot, flight->refreshed, NULL,
-                          on_refreshed_stored, flight);
+  /* A sign-in or a disconnect may have replaced the item meanwhile; it is
+   * read again so the older account's tokens never overwrite it. */
+  sl_keyring_load_async (flight->self->slot, NULL, on_reloaded_before_store, flight);
 }
 
 /* Fails a refresh that cannot run because the item has no refresh token. */

@@ -7,8 +7,12 @@
 #include <glib/gi18n.h>
 
 #include "sl-application.h"
+#include "sl-connection-check.h"
+#include "sl-keyring.h"
+#include "sl-rest-client.h"
 #include "sl-oauth-callback.h"
 #include "sl-oauth-config.h"
+#include "sl-preferences-window.h"
 #include "sl-sign-in-flow.h"
 #include "sl-status-report.h"
 #include "sl-token-client.h"
@@ -29,6 +33,8 @@ typedef struct
   SlTokenRefresher *refresher;
   SlSignInFlow     *flow;
   GCancellable     *cancellable;
+  /* The running background check, or NULL. */
+  GCancellable     *check_cancellable;
   gboolean          loading;
   PendingSignIn     pending;
 } SlSlot;
@@ -114,6 +120,11 @@ add_toast (SlApplication *self,
 static void start_sign_in (SlApplication *self,
                            SlSlot        *slot,
                            gboolean       force_login);
+static void start_check   (SlApplication *self,
+                           SlSlot        *slot);
+static SlSlot *lookup_slot_parameter (SlApplication *self,
+                                      GVariant      *parameter,
+                                      const char    *action);
 
 /* ---- start-up ---------------------------------------------------------- */
 
@@ -144,6 +155,22 @@ on_loaded (GObject      *source,
   slot->pending = PENDING_NONE;
   if (pending != PENDING_NONE)
     start_sign_in (self, slot, pending == PENDING_RECONNECT);
+  else if (sl_connection_get_state (connection) == SL_CONNECTION_STATE_CONNECTED)
+    start_check (self, slot);
+}
+
+/* Reads the slot's keyring item again, e.g. after the keyring was
+ * unlocked, then checks the connection it holds. */
+static void
+load_slot (SlApplication *self,
+           SlSlot        *slot)
+{
+  if (slot->loading || slot->flow != NULL)
+    return;
+
+  slot->loading = TRUE;
+  sl_connection_load_async (slot->connection, slot->cancellable,
+                            on_loaded, g_object_ref (self));
 }
 
 static void
@@ -154,11 +181,7 @@ load_connections (SlApplication *self)
 
   self->loaded = TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
-    {
-      self->slots[i].loading = TRUE;
-      sl_connection_load_async (self->slots[i].connection, self->slots[i].cancellable,
-                                on_loaded, g_object_ref (self));
-    }
+    load_slot (self, &self->slots[i]);
 }
 
 static void
@@ -260,18 +283,17 @@ ensure_client (SlApplication  *self,
   return self->client;
 }
 
-SlRestClient *
-sl_application_create_rest_client (SlApplication        *self,
-                                   const SlCredentials  *credentials,
-                                   GError              **error)
+/* Returns a REST client that renews an expired session through @slot's
+ * refresher, shared by all of the slot's clients. */
+static SlRestClient *
+create_rest_client (SlApplication        *self,
+                    SlSlot               *slot,
+                    const SlCredentials  *credentials,
+                    GError              **error)
 {
   g_autofree char *api_version = NULL;
   SlTokenClient *client;
   SlRestClient *rest;
-
-  g_return_val_if_fail (SL_IS_APPLICATION (self), NULL);
-  g_return_val_if_fail (credentials != NULL, NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   client = ensure_client (self, error);
   if (client == NULL)
@@ -279,11 +301,218 @@ sl_application_create_rest_client (SlApplication        *self,
 
   api_version = g_settings_get_string (self->settings, "api-version");
   rest = sl_rest_client_new (sl_token_client_get_session (client), credentials, api_version);
-  /* The Cases page writes as the agent, so an expired token is renewed
-   * through the user slot's refresher, shared by all its clients. */
-  sl_rest_client_set_refresher (rest, find_slot (self, SL_SLOT_USER)->refresher);
+  sl_rest_client_set_refresher (rest, slot->refresher);
 
   return rest;
+}
+
+SlRestClient *
+sl_application_create_rest_client (SlApplication        *self,
+                                   const SlCredentials  *credentials,
+                                   GError              **error)
+{
+  g_return_val_if_fail (SL_IS_APPLICATION (self), NULL);
+  g_return_val_if_fail (credentials != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  /* The Cases page writes as the agent. */
+  return create_rest_client (self, find_slot (self, SL_SLOT_USER), credentials, error);
+}
+
+/* ---- access check ------------------------------------------------------ */
+
+typedef struct
+{
+  SlConnection *connection;
+  char         *user_id;
+} AccessData;
+
+static void
+access_data_free (AccessData *data)
+{
+  g_clear_object (&data->connection);
+  g_free (data->user_id);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AccessData, access_data_free)
+
+/* Shows on the slot's page what its user may not do, so an agent learns
+ * about a missing permission before a writeback fails. */
+static void
+on_access_checked (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr (AccessData) data = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *warning = NULL;
+  SlRestAccess access;
+
+  access = sl_rest_client_check_access_finish (SL_REST_CLIENT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_strcmp0 (sl_connection_get_user_id (data->connection), data->user_id) != 0)
+    return;
+
+  if (error != NULL)
+    {
+      /* Only a refusal says something about the user; an unreachable
+       * Salesforce does not. */
+      g_debug ("Access of slot %s not checked: %s",
+               sl_connection_get_slot (data->connection), error->message);
+      if (g_error_matches (error, SL_REST_ERROR, SL_REST_ERROR_API_DISABLED))
+        sl_connection_set_warning (data->connection, error->message);
+      return;
+    }
+
+  warning = sl_rest_access_describe_missing (access);
+  sl_connection_set_warning (data->connection, warning);
+}
+
+static void
+check_access (SlApplication       *self,
+              SlSlot              *slot,
+              const SlCredentials *credentials)
+{
+  g_autoptr (SlRestClient) rest = NULL;
+  g_autoptr (GError) error = NULL;
+  AccessData *data;
+
+  rest = create_rest_client (self, slot, credentials, &error);
+  if (rest == NULL)
+    {
+      g_debug ("Access not checked: %s", error->message);
+      return;
+    }
+
+  data = g_new0 (AccessData, 1);
+  data->connection = g_object_ref (slot->connection);
+  data->user_id = g_strdup (credentials->user_id);
+  sl_rest_client_check_access_async (rest, slot->cancellable, on_access_checked, data);
+}
+
+static void
+on_stored_loaded (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr (SlConnection) connection = user_data;
+  g_autoptr (SlCredentials) credentials = NULL;
+  SlApplication *self = SL_APPLICATION (g_application_get_default ());
+  SlSlot *slot = find_slot (self, sl_connection_get_slot (connection));
+
+  credentials = sl_keyring_load_finish (result, NULL);
+  if (credentials != NULL && slot != NULL)
+    check_access (self, slot, credentials);
+}
+
+/* Checks the access of the account that the slot's keyring item holds. */
+static void
+check_stored_access (SlApplication *self,
+                     SlSlot        *slot)
+{
+  sl_keyring_load_async (sl_connection_get_slot (slot->connection), slot->cancellable,
+                         on_stored_loaded, g_object_ref (slot->connection));
+}
+
+/* ---- background check -------------------------------------------------- */
+
+/* Stops the slot's running check, e.g. because a sign-in or a disconnect
+ * is about to change what it checks. */
+static void
+cancel_check (SlSlot *slot)
+{
+  if (slot->check_cancellable == NULL)
+    return;
+
+  g_cancellable_cancel (slot->check_cancellable);
+  g_clear_object (&slot->check_cancellable);
+  sl_connection_set_checking (slot->connection, FALSE);
+}
+
+static void
+on_checked (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr (SlConnection) connection = user_data;
+  g_autoptr (SlCredentials) credentials = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  credentials = sl_connection_check_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  sl_connection_set_checking (connection, FALSE);
+  if (credentials != NULL)
+    {
+      SlApplication *self = SL_APPLICATION (g_application_get_default ());
+
+      g_debug ("Slot %s works", sl_connection_get_slot (connection));
+      if (g_strcmp0 (sl_connection_get_last_error_code (connection), "check-failed") == 0)
+        sl_connection_clear_error (connection);
+      check_access (self, find_slot (self, sl_connection_get_slot (connection)), credentials);
+      return;
+    }
+
+  /* A rejected refresh token was reported through "reauth-required". */
+  if (sl_token_refresher_error_needs_reauth (error)
+      || sl_connection_get_state (connection) != SL_CONNECTION_STATE_CONNECTED)
+    return;
+
+  /* Translators: %s says why, e.g. that Salesforce could not be reached. */
+  message = g_strdup_printf (_("The connection could not be checked: %s The stored "
+                               "connection is kept and is used again when needed."),
+                             error->message);
+  sl_connection_report_error (connection, message, "check-failed");
+}
+
+/* Asks Salesforce in the background whether the slot's stored connection
+ * still works; the window stays usable meanwhile. */
+static void
+start_check (SlApplication *self,
+             SlSlot        *slot)
+{
+  g_autoptr (GError) error = NULL;
+
+  cancel_check (slot);
+  if (ensure_client (self, &error) == NULL)
+    {
+      g_debug ("Slot %s not checked: %s", sl_connection_get_slot (slot->connection),
+               error->message);
+      return;
+    }
+
+  slot->check_cancellable = g_cancellable_new ();
+  sl_connection_set_checking (slot->connection, TRUE);
+  sl_connection_check_async (slot->refresher, slot->check_cancellable, on_checked,
+                             g_object_ref (slot->connection));
+}
+
+static void
+check_activated (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  SlSlot *slot = lookup_slot_parameter (self, parameter, "check");
+
+  if (slot != NULL
+      && sl_connection_get_state (slot->connection) == SL_CONNECTION_STATE_CONNECTED)
+    start_check (self, slot);
+}
+
+static void
+reload_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  SlSlot *slot = lookup_slot_parameter (self, parameter, "reload");
+
+  if (slot != NULL)
+    load_slot (self, slot);
 }
 
 /* ---- connect and reconnect --------------------------------------------- */
@@ -302,6 +531,8 @@ on_flow_finished (SlSignInFlow  *flow,
       /* Translators: %s is the email address of the Salesforce user. */
       message = g_strdup_printf (_("Connected as %s"), sl_connection_get_email (connection));
       add_toast (self, message);
+      if (slot != NULL)
+        check_stored_access (self, slot);
     }
 
   if (slot != NULL && slot->flow == flow)
@@ -348,6 +579,7 @@ start_sign_in (SlApplication *self,
       return;
     }
 
+  cancel_check (slot);
   slot->flow = sl_sign_in_flow_new (slot->connection, client, force_login);
   g_signal_connect (slot->flow, "finished", G_CALLBACK (on_flow_finished), self);
   sl_sign_in_flow_start (slot->flow, GTK_WINDOW (window));
@@ -490,6 +722,7 @@ disconnect_activated (GSimpleAction *action,
   data = g_new0 (DisconnectData, 1);
   data->app = g_object_ref (self);
   data->connection = g_object_ref (slot->connection);
+  cancel_check (slot);
   sl_connection_disconnect_async (slot->connection, client, slot->cancellable,
                                   on_disconnected, data);
 }
@@ -615,11 +848,28 @@ show_slot_activated (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+preferences_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  SlApplication *self = user_data;
+  GtkWidget *preferences;
+
+  preferences = sl_preferences_window_new (GTK_WINDOW (get_window (self)), self->settings,
+                                           find_slot (self, SL_SLOT_INTEGRATION)->connection,
+                                           find_slot (self, SL_SLOT_USER)->connection);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
 static const GActionEntry app_actions[] = {
   { .name = "connect", .activate = connect_activated, .parameter_type = "s" },
   { .name = "disconnect", .activate = disconnect_activated, .parameter_type = "s" },
   { .name = "reconnect", .activate = reconnect_activated, .parameter_type = "s" },
+  { .name = "check", .activate = check_activated, .parameter_type = "s" },
+  { .name = "reload", .activate = reload_activated, .parameter_type = "s" },
   { .name = "show-slot", .activate = show_slot_activated, .parameter_type = "s" },
+  { .name = "preferences", .activate = preferences_activated },
   { .name = "about", .activate = about_activated },
   { .name = "quit", .activate = quit_activated },
 };
@@ -632,7 +882,6 @@ sl_application_handle_local_options (GApplication *app,
 {
   gboolean status = g_variant_dict_contains (options, "status");
   gboolean json = g_variant_dict_contains (options, "json");
-  g_autofree char *report = NULL;
 
   if (json && !status)
     {
@@ -643,11 +892,10 @@ sl_application_handle_local_options (GApplication *app,
   if (!status)
     return -1;
 
-  /* Runs before any GTK initialisation: no display or network is needed. */
-  report = sl_status_report_build (json);
-  g_print ("%s", report);
-  if (!g_str_has_suffix (report, "\n"))
-    g_print ("\n");
+  /* Only when this program is started directly: supportlogic-connect
+   * answers --status itself without starting it. No display or network is
+   * needed. */
+  sl_status_report_print (json);
 
   return 0;
 }
@@ -675,6 +923,8 @@ sl_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *cases_accels[] = { "<Control>1", NULL };
   static const char *settings_accels[] = { "<Control>2", NULL };
+  static const char *profile_accels[] = { "<Control>3", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (sl_application_parent_class)->startup (app);
 
@@ -685,6 +935,10 @@ sl_application_startup (GApplication *app)
                                          cases_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-settings",
                                          settings_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-profile",
+                                         profile_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
+                                         preferences_accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
 }
@@ -697,6 +951,7 @@ sl_application_shutdown (GApplication *app)
   for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
     {
       g_cancellable_cancel (self->slots[i].cancellable);
+      cancel_check (&self->slots[i]);
       if (self->slots[i].flow != NULL)
         sl_sign_in_flow_cancel (self->slots[i].flow);
     }
@@ -714,6 +969,7 @@ sl_application_dispose (GObject *object)
       if (self->slots[i].flow != NULL)
         g_signal_handlers_disconnect_by_data (self->slots[i].flow, self);
       g_clear_object (&self->slots[i].flow);
+      cancel_check (&self->slots[i]);
       g_clear_object (&self->slots[i].cancellable);
       g_clear_object (&self->slots[i].connection);
       if (self->slots[i].refresher != NULL)

@@ -18,6 +18,7 @@ struct _SlIntegrationPage
   GtkImage            *status_icon;
   GtkSpinner          *status_spinner;
   GtkLabel            *error_label;
+  GtkLabel            *warning_label;
   AdwPreferencesGroup *account_group;
   AdwActionRow        *email_row;
   AdwActionRow        *username_row;
@@ -29,6 +30,7 @@ struct _SlIntegrationPage
   GtkWidget           *disconnect_button;
   GtkWidget           *reconnect_button;
   GtkWidget           *retry_button;
+  GtkWidget           *remove_button;
 
   SlConnection        *connection;
   char                *description;
@@ -111,13 +113,27 @@ format_connected_at (GDateTime *connected_at)
   return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
 }
 
+/* Returns the status row's text: the state, or that a stored connection
+ * is being checked with Salesforce. */
+static const char *
+get_status_text (SlIntegrationPage *self,
+                 SlConnectionState  state)
+{
+  if (state == SL_CONNECTION_STATE_CONNECTED && sl_connection_get_checking (self->connection))
+    return _("Connected, checking with Salesforce…");
+
+  return sl_integration_page_describe_state (state);
+}
+
 static void
 update_status (SlIntegrationPage *self,
                SlConnectionState  state)
 {
-  const char *text = sl_integration_page_describe_state (state);
+  const char *text = get_status_text (self, state);
   gboolean connecting = state == SL_CONNECTION_STATE_CONNECTING;
-  gboolean busy = self->connection != NULL && sl_connection_get_busy (self->connection);
+  gboolean busy = self->connection != NULL
+                  && (sl_connection_get_busy (self->connection)
+                      || sl_connection_get_checking (self->connection));
 
   adw_action_row_set_subtitle (self->status_row, text);
   gtk_image_set_from_icon_name (self->status_icon, get_state_icon_name (state));
@@ -132,11 +148,13 @@ static void
 update_accessible_description (SlIntegrationPage *self,
                                SlConnectionState  state)
 {
-  const char *text = sl_integration_page_describe_state (state);
+  const char *text = get_status_text (self, state);
   g_autofree char *description = NULL;
 
   if (gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
     description = g_strdup_printf ("%s. %s", text, gtk_label_get_text (self->error_label));
+  else if (gtk_widget_get_visible (GTK_WIDGET (self->warning_label)))
+    description = g_strdup_printf ("%s. %s", text, gtk_label_get_text (self->warning_label));
   else
     description = g_strdup (text);
 
@@ -171,6 +189,20 @@ update_error (SlIntegrationPage *self)
   gtk_label_set_text (self->error_label, text);
 }
 
+/* A warning applies to a connected account only. */
+static void
+update_warning (SlIntegrationPage *self,
+                SlConnectionState  state)
+{
+  const char *warning = self->connection != NULL
+                        ? sl_connection_get_warning (self->connection) : NULL;
+  gboolean shown = warning != NULL && state == SL_CONNECTION_STATE_CONNECTED;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->warning_label), shown);
+  if (shown)
+    gtk_label_set_text (self->warning_label, warning);
+}
+
 static void
 update_identity (SlIntegrationPage *self)
 {
@@ -193,6 +225,54 @@ update_identity (SlIntegrationPage *self)
   set_row_text (self->connected_at_row, connected_at);
 }
 
+/* The fix the page offers for a failure, chosen by its diagnostic code. */
+typedef struct
+{
+  const char *code;
+  const char *label;
+  const char *action;
+} Remedy;
+
+static const Remedy remedies[] = {
+  { "keyring-locked", N_("_Unlock Keyring"), "app.reload" },
+  { "keyring-unavailable", N_("_Try Again"), "app.reload" },
+  { "keyring-failed", N_("_Try Again"), "app.reload" },
+  { "check-failed", N_("_Check Again"), "app.check" },
+};
+
+/* Points the Try Again button at the fix for the slot's current failure:
+ * reading the keyring again, checking the connection again, or signing in
+ * again. Returns whether the button applies to @state. */
+static gboolean
+update_retry_button (SlIntegrationPage *self,
+                     SlConnectionState  state)
+{
+  const char *code = self->connection != NULL
+                     ? sl_connection_get_last_error_code (self->connection) : NULL;
+  const char *slot = self->connection != NULL
+                     ? sl_connection_get_slot (self->connection) : SL_SLOT_INTEGRATION;
+  const Remedy *remedy = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (remedies) && code != NULL; i++)
+    {
+      if (g_str_equal (code, remedies[i].code))
+        remedy = &remedies[i];
+    }
+
+  gtk_button_set_label (GTK_BUTTON (self->retry_button),
+                        remedy != NULL ? _(remedy->label) : _("_Try Again"));
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "s", slot);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button),
+                                  remedy != NULL ? remedy->action : "app.connect");
+
+  if (g_strcmp0 (code, "keyring-invalid-item") == 0)
+    return FALSE;
+  if (remedy != NULL && g_str_equal (remedy->action, "app.check"))
+    return state == SL_CONNECTION_STATE_CONNECTED;
+
+  return state == SL_CONNECTION_STATE_ERROR;
+}
+
 static void
 update_buttons (SlIntegrationPage *self,
                 SlConnectionState  state)
@@ -200,9 +280,13 @@ update_buttons (SlIntegrationPage *self,
   gboolean busy = self->connection == NULL || sl_connection_get_busy (self->connection);
   gboolean has_account = state == SL_CONNECTION_STATE_CONNECTED
                          || state == SL_CONNECTION_STATE_NEEDS_REAUTH;
+  gboolean unreadable = state == SL_CONNECTION_STATE_ERROR && self->connection != NULL
+                        && g_strcmp0 (sl_connection_get_last_error_code (self->connection),
+                                      "keyring-invalid-item") == 0;
 
   gtk_widget_set_visible (self->connect_button, state == SL_CONNECTION_STATE_DISCONNECTED);
-  gtk_widget_set_visible (self->retry_button, state == SL_CONNECTION_STATE_ERROR);
+  gtk_widget_set_visible (self->retry_button, update_retry_button (self, state));
+  gtk_widget_set_visible (self->remove_button, unreadable);
   gtk_widget_set_visible (self->disconnect_button, has_account);
   gtk_widget_set_visible (self->reconnect_button, has_account);
   gtk_widget_set_sensitive (self->button_box, !busy);
@@ -232,7 +316,7 @@ restore_focus (SlIntegrationPage *self,
                gboolean           had_focus)
 {
   GtkWidget *candidates[] = {
-    self->retry_button, self->connect_button, self->reconnect_button,
+    self->retry_button, self->remove_button, self->connect_button, self->reconnect_button,
   };
 
   self->focus_pending = self->focus_pending || had_focus;
@@ -261,6 +345,7 @@ update (SlIntegrationPage *self)
 
   update_status (self, state);
   update_error (self);
+  update_warning (self, state);
   update_identity (self);
   update_buttons (self, state);
   update_accessible_description (self, state);
@@ -286,8 +371,6 @@ set_action_targets (SlIntegrationPage *self)
    * slot name, and a button without one would be insensitive. */
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->connect_button), "s", slot);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->connect_button), "app.connect");
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retry_button), "s", slot);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retry_button), "app.connect");
   gtk_actionable_set_action_target (GTK_ACTIONABLE (self->reconnect_button), "s", slot);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->reconnect_button), "app.reconnect");
 }
@@ -356,6 +439,8 @@ on_disconnect_response (AdwMessageDialog  *dialog,
                               sl_connection_get_slot (self->connection));
 }
 
+/* Asks before disconnecting, which the app does for both Disconnect and
+ * removing an unreadable keyring item. */
 static void
 confirm_disconnect (GtkWidget  *widget,
                     const char *action_name,
@@ -363,17 +448,23 @@ confirm_disconnect (GtkWidget  *widget,
 {
   SlIntegrationPage *self = SL_INTEGRATION_PAGE (widget);
   GtkRoot *root = gtk_widget_get_root (widget);
+  gboolean remove = g_str_equal (action_name, "page.remove");
   AdwMessageDialog *dialog;
 
   dialog = ADW_MESSAGE_DIALOG (
     adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                            _("Disconnect from Salesforce?"),
-                            _("The Salesforce token is revoked and removed from this "
-                              "computer. SupportLogic can no longer update cases with "
-                              "this account until someone connects again.")));
+                            remove ? _("Remove the Stored Connection?")
+                                   : _("Disconnect from Salesforce?"),
+                            remove ? _("The unreadable keyring item is deleted. Its token "
+                                       "cannot be revoked on Salesforce because it cannot "
+                                       "be read. Connect again afterwards.")
+                                   : _("The Salesforce token is revoked and removed from "
+                                       "this computer. SupportLogic can no longer update "
+                                       "cases with this account until someone connects "
+                                       "again.")));
   adw_message_dialog_add_responses (dialog,
                                     "cancel", _("_Cancel"),
-                                    "disconnect", _("_Disconnect"),
+                                    "disconnect", remove ? _("_Remove") : _("_Disconnect"),
                                     NULL);
   adw_message_dialog_set_response_appearance (dialog, "disconnect",
                                               ADW_RESPONSE_DESTRUCTIVE);
@@ -472,6 +563,7 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, status_icon);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, warning_label);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, account_group);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, email_row);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, username_row);
@@ -483,6 +575,7 @@ bind_children (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, disconnect_button);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, reconnect_button);
   gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, SlIntegrationPage, remove_button);
 }
 
 static void
@@ -502,6 +595,7 @@ sl_integration_page_class_init (SlIntegrationPageClass *klass)
                                                "/com/supportlogic/Connect/sl-integration-page.ui");
   bind_children (widget_class);
   gtk_widget_class_install_action (widget_class, "page.disconnect", NULL, confirm_disconnect);
+  gtk_widget_class_install_action (widget_class, "page.remove", NULL, confirm_disconnect);
 }
 
 static void
