@@ -1053,11 +1053,29 @@ sl_cases_page_class_init (SlCasesPageClass *klass)
   bind_callbacks (widget_class);
 }
 
+/* GTK 4.8 gives the button inside a drop-down, which is what takes the
+ * focus, no name of its own, so screen readers would say only "toggle
+ * button". */
+static void
+name_status_button (SlCasesPage *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->status_dropdown));
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_TOGGLE_BUTTON (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, _("Status"),
+                                        -1);
+    }
+}
+
 static void
 sl_cases_page_init (SlCasesPage *self)
 {
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  name_status_button (self);
   update_visibility_label (self);
   update_connection_state (self);
 }

@@ -105,13 +105,18 @@ on_main_stack_child_changed (SlWindow *self)
   update_header (self);
 }
 
+/* Once the focus leaves the sidebar, its selection shows the current page
+ * again, even if Tab or the arrow keys selected another row meanwhile. */
 static void
-on_sidebar_row_selected (SlWindow      *self,
-                         GtkListBoxRow *row)
+on_sidebar_focus_leave (SlWindow *self)
 {
-  if (row == NULL)
-    return;
+  sync_sidebar (self);
+}
 
+static void
+on_sidebar_row_activated (SlWindow      *self,
+                          GtkListBoxRow *row)
+{
   gtk_stack_set_visible_child_name (self->main_stack, gtk_widget_get_name (GTK_WIDGET (row)));
   adw_leaflet_set_visible_child (self->leaflet, self->content_box);
 }
@@ -342,7 +347,8 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_callback (widget_class, on_settings_stack_child_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_salesforce_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_user_salesforce_row_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_focus_leave);
 }
 
 static void
