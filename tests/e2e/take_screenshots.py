@@ -3,6 +3,9 @@
 
 Run it through build-aux/screenshots, which provides the environment the
 end-to-end tests use. Each picture is cropped to the app's main window.
+
+    take_screenshots.py OUTPUT-DIR          every picture
+    take_screenshots.py OUTPUT-DIR NAME     only the connected Salesforce page
 """
 
 import os
@@ -68,5 +71,28 @@ def main():
     stand_in.stop()
 
 
+def take_connected_only(output_dir, name):
+    """Saves only the connected Salesforce page, as output_dir/name.png.
+
+    build-aux/screenshots calls this with the app's language set in the
+    environment, for the translated pictures.
+    """
+    stand_in = e2e.StandIn("--auto-sign-in", "integration@acme.example.com")
+    e2e.write_settings(stand_in.url)
+    app = e2e.App()
+
+    app.activate("connect", "integration")
+    if not e2e.wait_until(lambda: e2e.shows_text("integration@acme.example.com"), 60):
+        sys.exit("the app did not connect")
+    time.sleep(7)
+    save_window(name, output_dir)
+
+    app.stop()
+    stand_in.stop()
+
+
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 2:
+        take_connected_only(sys.argv[1], sys.argv[2])
+    else:
+        main()
