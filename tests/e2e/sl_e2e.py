@@ -10,6 +10,7 @@ the app through its D-Bus actions and read its state back through
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -154,10 +155,17 @@ def write_settings(login_host, network_timeout=None):
 class App:
     """The real supportlogic-connect binary with its window on Xvfb."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, env_changes=None):
+        """env_changes maps environment variables to the values the app gets
+        instead of the test's own; a value of None unsets the variable."""
         self.log_path = os.path.join(artifacts_dir(), "app.log")
         self.log = open(self.log_path, "a")
         env = dict(os.environ)
+        for name, value in (env_changes or {}).items():
+            if value is None:
+                env.pop(name, None)
+            else:
+                env[name] = value
         # GTK and WebKit keep caches alive until exit; leaks there are not ours.
         env["ASAN_OPTIONS"] = "detect_leaks=0"
         # Every debug message is logged, so the secrets check covers them all.
@@ -360,3 +368,415 @@ def find_leaked_secrets(secrets, texts=()):
         if any(secret.encode() in blob for secret in secrets):
             places.append(place)
     return places
+
+
+class HttpsStandIn(StandIn):
+    """The Salesforce stand-in serving HTTPS with the given PEM certificate
+    and key. The control requests made with curl trust that certificate
+    through CURL_CA_BUNDLE, which this sets for the test process."""
+
+    def __init__(self, certificate, key, *extra_args):
+        fixture = os.environ["SL_TEST_FIXTURE"]
+        os.environ["CURL_CA_BUNDLE"] = certificate
+        self.log_path = os.path.join(artifacts_dir(), "stand-in.log")
+        self.log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [os.environ["SL_STAND_IN"], "--fixture", fixture, "--port", "0",
+             "--tls-certificate", certificate, "--tls-key", key, *extra_args],
+            stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("https://127.0.0.1:"):
+            raise RuntimeError(f"stand-in printed no HTTPS URL (got {self.url!r})")
+
+
+def make_self_signed_certificate(folder):
+    """Writes a throw-away self-signed certificate for 127.0.0.1 and its key
+    into folder and returns their paths."""
+    certificate = os.path.join(folder, "stand-in-cert.pem")
+    key = os.path.join(folder, "stand-in-key.pem")
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-keyout", key, "-out", certificate, "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True)
+    return certificate, key
+
+
+def beacons(stand_in):
+    """The beacon names the stand-in recorded ("done", "escaped:NAME"), in order."""
+    return [r["beacon"] for r in stand_in.requests() if "beacon" in r]
+
+
+def files_under(folders, name_fragment=None, content=None):
+    """Returns the files below folders whose name contains name_fragment or
+    whose first 64 KiB contain the bytes content."""
+    found = []
+    for folder in folders:
+        for root, _, files in os.walk(folder):
+            for name in files:
+                path = os.path.join(root, name)
+                if name_fragment is not None and name_fragment in name:
+                    found.append(path)
+                    continue
+                if content is None:
+                    continue
+                try:
+                    with open(path, "rb") as handle:
+                        if content in handle.read(64 * 1024):
+                            found.append(path)
+                except OSError:
+                    continue
+    return found
+
+
+def log_text(path):
+    """The text of a log file written so far, or "" when it cannot be read."""
+    try:
+        with open(path, errors="replace") as handle:
+            return handle.read()
+    except OSError:
+        return ""
+
+
+def press_button(fragment, app_name="supportlogic-connect"):
+    """Activates the first visible, sensitive button of the app whose
+    accessible name contains fragment, as a screen reader user would.
+    Returns whether one was found."""
+    import gi
+    gi.require_version("Atspi", "2.0")
+    from gi.repository import Atspi
+
+    def visit(node, depth):
+        if node is None or depth > 60:
+            return None
+        states = node.get_state_set()
+        if not states.contains(Atspi.StateType.VISIBLE):
+            return None
+        if (node.get_role() == Atspi.Role.PUSH_BUTTON and fragment in (node.get_name() or "")
+                and states.contains(Atspi.StateType.SENSITIVE)):
+            return node
+        for index in range(node.get_child_count()):
+            found = visit(node.get_child_at_index(index), depth + 1)
+            if found is not None:
+                return found
+        return None
+
+    desktop = Atspi.get_desktop(0)
+    for index in range(desktop.get_child_count()):
+        application = desktop.get_child_at_index(index)
+        if application is None or application.get_name() != app_name:
+            continue
+        for child in range(application.get_child_count()):
+            button = visit(application.get_child_at_index(child), 0)
+            if button is not None:
+                button.get_action_iface().do_action(0)
+                return True
+    return False
+
+
+class Notifications:
+    """tests/e2e/fake_notifications.py on the session bus: records the
+    desktop notifications the app sends."""
+
+    def __init__(self):
+        self.path = os.path.join(artifacts_dir(), "notifications.jsonl")
+        open(self.path, "w").close()
+        script = os.path.join(os.path.dirname(__file__), "fake_notifications.py")
+        self.process = subprocess.Popen([sys.executable, script, self.path])
+        wait_until(self.on_bus, 10)
+
+    def on_bus(self):
+        result = subprocess.run(
+            ["gdbus", "call", "--session", "--dest", "org.freedesktop.DBus",
+             "--object-path", "/org/freedesktop/DBus",
+             "--method", "org.freedesktop.DBus.NameHasOwner", "org.freedesktop.Notifications"],
+            capture_output=True, text=True)
+        return "true" in result.stdout
+
+    def received(self):
+        with open(self.path) as record:
+            return [json.loads(line) for line in record if line.strip()]
+
+    def click(self, notification_id):
+        subprocess.run(
+            ["gdbus", "call", "--session", "--dest", "org.freedesktop.Notifications",
+             "--object-path", "/org/freedesktop/Notifications",
+             "--method", "org.freedesktop.Notifications.Invoke", str(notification_id), "default"],
+            check=True, capture_output=True)
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=5)
+
+
+def install_fake_browser(name="sl-test-browser"):
+    """Makes a script the default handler of http and https links in the
+    session's XDG folders, as GIO reads them (mimeapps.list in
+    XDG_CONFIG_HOME, desktop files in XDG_DATA_HOME/applications). The
+    script opens nothing: it appends each URL it is given to a file, whose
+    path is returned. Call it before starting the app."""
+    data_home = os.environ["XDG_DATA_HOME"]
+    config_home = os.environ["XDG_CONFIG_HOME"]
+    folder = os.path.join(data_home, name)
+    os.makedirs(folder, exist_ok=True)
+    record = os.path.join(folder, "opened-urls")
+    script = os.path.join(folder, "browser")
+    with open(script, "w") as handle:
+        handle.write(f"#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{record}'\n")
+    os.chmod(script, 0o755)
+
+    applications = os.path.join(data_home, "applications")
+    os.makedirs(applications, exist_ok=True)
+    with open(os.path.join(applications, name + ".desktop"), "w") as handle:
+        handle.write("[Desktop Entry]\nType=Application\nName=Test Browser\n"
+                     f"Exec={script} %u\nNoDisplay=true\n"
+                     "MimeType=x-scheme-handler/http;x-scheme-handler/https;\n")
+    os.makedirs(config_home, exist_ok=True)
+    with open(os.path.join(config_home, "mimeapps.list"), "w") as handle:
+        handle.write(f"[Default Applications]\nx-scheme-handler/http={name}.desktop\n"
+                     f"x-scheme-handler/https={name}.desktop\n")
+    return record
+
+
+def opened_urls(record):
+    """The URLs the fake browser of install_fake_browser() was given, in order."""
+    try:
+        with open(record) as handle:
+            return [line.strip() for line in handle if line.strip()]
+    except FileNotFoundError:
+        return []
+
+
+def fetch_redirect(url):
+    """Sends GET url without following redirects or any proxy, and returns
+    (HTTP status, Location header or None). Only loopback URLs are allowed."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    host = urllib.parse.urlsplit(url).hostname
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        raise ValueError(f"refusing to fetch a URL on host {host!r}: tests use loopback only")
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), NoRedirect)
+    try:
+        with opener.open(url, timeout=15) as response:
+            return response.status, response.headers.get("Location")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Location")
+
+
+def open_uri(uri):
+    """Hands uri to the running app as the desktop does for a link of its
+    scheme: org.freedesktop.Application.Open on the app's D-Bus object.
+    The URI travels over the bus only, never on a command line."""
+    import gi
+    gi.require_version("Gio", "2.0")
+    from gi.repository import Gio, GLib
+
+    bus = Gio.bus_get_sync(Gio.BusType.SESSION, None)
+    bus.call_sync(APP_ID, APP_PATH, "org.freedesktop.Application", "Open",
+                  GLib.Variant("(asa{sv})", ([uri], {})), None,
+                  Gio.DBusCallFlags.NONE, 10000, None)
+
+
+def type_secret(text):
+    """Types text into the focused widget like type_text(), but passes it
+    on standard input so it never appears on a command line."""
+    subprocess.run(["xdotool", "type", "--delay", "10", "--file", "-"],
+                   input=text, text=True, check=True)
+
+
+def clipboard_text():
+    """Returns the text on the clipboard of the test's X display, read by a
+    separate GTK 4 process, or None when there is none."""
+    script = """
+import gi
+gi.require_version("Gdk", "4.0")
+gi.require_version("Gtk", "4.0")
+from gi.repository import GLib, Gtk
+Gtk.init()
+loop = GLib.MainLoop()
+result = []
+def on_read(clipboard, task):
+    try:
+        result.append(clipboard.read_text_finish(task))
+    except GLib.Error:
+        pass
+    loop.quit()
+from gi.repository import Gdk
+Gdk.Display.get_default().get_clipboard().read_text_async(None, on_read)
+GLib.timeout_add_seconds(10, loop.quit)
+loop.run()
+if result and result[0] is not None:
+    print(result[0], end="")
+"""
+    output = subprocess.run(["/usr/bin/python3", "-c", script], capture_output=True,
+                            text=True, timeout=30)
+    return output.stdout if output.returncode == 0 and output.stdout else None
+
+
+def descendant_processes(pid, command_prefix):
+    """Returns the PIDs of pid's descendants whose command name (as ps
+    shows it, at most 15 characters) starts with command_prefix."""
+    rows = subprocess.run(["ps", "-eo", "pid=,ppid=,comm="], capture_output=True,
+                          text=True).stdout.splitlines()
+    children = {}
+    names = {}
+    for row in rows:
+        parts = row.split(None, 2)
+        if len(parts) == 3:
+            children.setdefault(int(parts[1]), []).append(int(parts[0]))
+            names[int(parts[0])] = parts[2]
+    found = []
+    pending = list(children.get(pid, []))
+    while pending:
+        child = pending.pop()
+        if names.get(child, "").startswith(command_prefix):
+            found.append(child)
+        pending.extend(children.get(child, []))
+    return found
+
+
+def window_shows_text(title, fragment, app_name="supportlogic-connect"):
+    """Returns whether a window of the app named title shows fragment in the
+    name or text of one of its nodes.
+
+    Each accessibility call of a window that contains a web view can take most
+    of a second, so this reads only that window, leaves out scroll bars and
+    images, and stops at the first match instead of reading the whole tree.
+    """
+    import gi
+    gi.require_version("Atspi", "2.0")
+    from gi.repository import Atspi
+
+    skipped_roles = {Atspi.Role.SCROLL_BAR, Atspi.Role.IMAGE}
+
+    def search(node, depth):
+        if node is None or depth > 60:
+            return False
+        try:
+            if node.get_role() in skipped_roles:
+                return False
+            name = node.get_name() or ""
+            # Asking the web view for text waits on its web process; the web
+            # content is not in the tree with GTK 4.8 anyway.
+            if name == "WebKitWebView":
+                return False
+            if fragment in name:
+                return True
+            text = node.get_text_iface()
+            if text is not None and fragment in text.get_text(0, text.get_character_count()):
+                return True
+            return any(search(node.get_child_at_index(index), depth + 1)
+                       for index in range(node.get_child_count()))
+        except gi.repository.GLib.Error:
+            return False
+
+    desktop = Atspi.get_desktop(0)
+    for index in range(desktop.get_child_count()):
+        application = desktop.get_child_at_index(index)
+        if application is None or application.get_name() != app_name:
+            continue
+        for child in range(application.get_child_count()):
+            window = application.get_child_at_index(child)
+            if window is not None and window.get_name() == title and search(window, 0):
+                return True
+    return False
+
+
+def free_loopback_port():
+    """Returns a TCP port on 127.0.0.1 that was free a moment ago."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def write_proxy_settings(proxy_port):
+    """Adds GNOME proxy settings (org.gnome.system.proxy) for an HTTP proxy
+    on 127.0.0.1:proxy_port to the keyfile that write_settings() wrote.
+    ignore-hosts is emptied: its default lists localhost, 127.0.0.0/8 and
+    ::1, which would send the stand-in's requests around the proxy."""
+    folder = os.path.join(os.environ["XDG_CONFIG_HOME"], "glib-2.0", "settings")
+    with open(os.path.join(folder, "keyfile"), "a") as keyfile:
+        keyfile.write("\n[system/proxy]\nmode='manual'\nignore-hosts=@as []\n")
+        for scheme in ("http", "https"):
+            keyfile.write(f"\n[system/proxy/{scheme}]\nhost='127.0.0.1'\n"
+                          f"port={proxy_port}\n")
+
+
+class LoopbackProxy:
+    """Debian's tinyproxy as an HTTP proxy on a free port of 127.0.0.1, run
+    in the foreground with its configuration, filter and log in folder.
+
+    It forwards to 127.0.0.1 and localhost only: the filter is an allow list
+    of those two host names, every other host gets 403, and CONNECT is
+    turned off, so no request sent to it can leave the machine. Its log
+    records the request line of every request it receives."""
+
+    def __init__(self, folder):
+        self.port = free_loopback_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = os.path.join(folder, "tinyproxy.log")
+        filter_path = os.path.join(folder, "tinyproxy.filter")
+        with open(filter_path, "w") as rules:
+            rules.write("^127\\.0\\.0\\.1$\n^localhost$\n")
+        self.config_path = os.path.join(folder, "tinyproxy.conf")
+        with open(self.config_path, "w") as config:
+            config.write(f"Port {self.port}\nListen 127.0.0.1\nAllow 127.0.0.1\n"
+                         f"Timeout 60\nMaxClients 50\n"
+                         f"LogFile \"{self.log_path}\"\nLogLevel Connect\n"
+                         f"PidFile \"{os.path.join(folder, 'tinyproxy.pid')}\"\n"
+                         f"Filter \"{filter_path}\"\nFilterType ere\n"
+                         f"FilterDefaultDeny Yes\nConnectPort 0\n")
+        self.output_path = os.path.join(folder, "tinyproxy.out")
+        self.output = open(self.output_path, "w")
+        self.process = subprocess.Popen(["tinyproxy", "-d", "-c", self.config_path],
+                                        stdout=self.output, stderr=self.output)
+        if not wait_until(self.listening, 30):
+            self.stop()
+            raise RuntimeError(f"tinyproxy failed to listen on port {self.port}:\n"
+                               f"{log_text(self.output_path)}{self.log()}")
+
+    def listening(self):
+        if self.process.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=2).close()
+            return True
+        except OSError:
+            return False
+
+    def log(self):
+        return log_text(self.log_path)
+
+    def request_lines(self):
+        """The request lines the proxy received, in order, such as
+        "GET http://127.0.0.1:4321/services/oauth2/authorize?... HTTP/1.1"."""
+        marker = "): "
+        return [line.split(marker, 1)[1].strip() for line in self.log().splitlines()
+                if "Request (file descriptor" in line and marker in line]
+
+    def send(self, request_line, host):
+        """Sends request_line with a Host header straight to the proxy and
+        returns the status code of its response (0 when there is none)."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=15) as connection:
+            connection.sendall(f"{request_line}\r\nHost: {host}\r\n"
+                               "Connection: close\r\n\r\n".encode())
+            status_line = connection.makefile("rb").readline().decode(errors="replace")
+        parts = status_line.split()
+        return int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.output.close()
