@@ -174,6 +174,23 @@ class App:
                                         stdout=self.log, stderr=self.log, env=env)
         if not wait_until(self.on_bus, 30):
             raise RuntimeError("the app did not appear on the session bus")
+        # With GTK 4.8 an accessibility query that arrives before the app has
+        # registered with the accessibility bus can abort it, and a window
+        # opened that early can keep it from registering at all. So every
+        # test waits for the registration, as a screen reader would find it.
+        wait_until(self.in_accessibility_tree, 30)
+
+    def in_accessibility_tree(self, app_name="supportlogic-connect"):
+        import gi
+        gi.require_version("Atspi", "2.0")
+        from gi.repository import Atspi
+
+        desktop = Atspi.get_desktop(0)
+        for index in range(desktop.get_child_count()):
+            application = desktop.get_child_at_index(index)
+            if application is not None and application.get_name() == app_name:
+                return application.get_child_count() > 0
+        return False
 
     def on_bus(self):
         result = subprocess.run(

@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import sl_e2e as e2e  # noqa: E402
@@ -170,6 +171,14 @@ def user_connected_as(email):
     return state.get("state") == "connected" and state.get("email") == email
 
 
+def wait_for_dialog_closed():
+    """Waits, through X rather than the accessibility tree, until the sign-in
+    window is gone. GTK 4.8 can abort when an accessibility query reaches a
+    window that is being destroyed, so the tree is read only afterwards."""
+    e2e.wait_until(lambda: not e2e.window_exists("Sign in to Salesforce"), 60)
+    time.sleep(1)
+
+
 def check_user_problems(tap, stand_in):
     """Problems that a sign-in cannot fix by itself are named on the page
     with what to do, before any writeback fails."""
@@ -179,6 +188,7 @@ def check_user_problems(tap, stand_in):
     app.activate("connect", "user")
     tap.check(e2e.wait_until(lambda: user_connected_as("bob@acme.example.com"), 60),
               "a user without edit access connects")
+    wait_for_dialog_closed()
     tap.check(e2e.wait_until(lambda: e2e.shows_text("edit access to cases"), 20),
               "the page warns that the user cannot edit cases", e2e.accessible_texts())
     e2e.screenshot("stored-06-no-edit-access")
@@ -187,13 +197,17 @@ def check_user_problems(tap, stand_in):
     app.activate("connect", "user")
     tap.check(e2e.wait_until(lambda: user_connected_as("noapi@acme.example.com"), 60),
               "a user without API access connects")
+    wait_for_dialog_closed()
     tap.check(e2e.wait_until(lambda: e2e.shows_text("API Enabled"), 20),
               "the page says API access is not enabled", e2e.accessible_texts())
     tap.check(not e2e.shows_text("edit access to cases"),
               "the previous user's warning is gone")
 
     stand_in.set_auto_sign_in("unapproved@acme.example.com")
+    authorized = stand_in.count("authorize")
     app.activate("connect", "user")
+    e2e.wait_until(lambda: stand_in.count("authorize") > authorized, 60)
+    wait_for_dialog_closed()
     tap.check(e2e.wait_until(lambda: e2e.shows_text("has not approved"), 60),
               "a user the org has not approved is told to ask the administrator",
               e2e.accessible_texts())
