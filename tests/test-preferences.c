@@ -172,12 +172,24 @@ child (Fixture    *fixture,
   return object;
 }
 
+/* Types @text into the entry row @row without pressing Enter. */
+static void
+type_only (Fixture    *fixture,
+           const char *row,
+           const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (child (fixture, row)), text);
+  wait_for_idle ();
+}
+
+/* Types @text into the entry row @row and presses Enter, which applies it. */
 static void
 type_into (Fixture    *fixture,
            const char *row,
            const char *text)
 {
-  gtk_editable_set_text (GTK_EDITABLE (child (fixture, row)), text);
+  type_only (fixture, row, text);
+  g_signal_emit_by_name (child (fixture, row), "apply");
   wait_for_idle ();
 }
 
@@ -247,6 +259,34 @@ test_host_valid_written (Fixture       *fixture,
   /* The text being typed is left as it is. */
   g_assert_cmpstr (gtk_editable_get_text (child (fixture, "custom_host_row")), ==,
                    "https://Acme.my.salesforce.com/");
+}
+
+/* Each prefix of a URL that is being typed may be valid on its own, such as
+ * "https://my" on the way to "https://my org…": nothing is saved before the
+ * user applies the text. */
+static void
+test_host_typing_not_saved (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  open_window (fixture);
+
+  choose_host (fixture, 2);
+  type_only (fixture, "custom_host_row", "https://my");
+  type_only (fixture, "custom_host_row", "https://my org.my.salesforce.com");
+
+  assert_setting (fixture, "login-host", "https://login.salesforce.com");
+  g_assert_true (gtk_widget_has_css_class (child (fixture, "custom_host_row"), "error"));
+}
+
+static void
+test_api_version_typing_not_saved (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  open_window (fixture);
+
+  type_only (fixture, "api_version_row", "6.0");
+
+  assert_setting (fixture, "api-version", "62.0");
 }
 
 static void
@@ -536,6 +576,8 @@ main (int    argc,
 
   add_test ("/preferences/host/invalid-rejected", test_host_invalid_rejected);
   add_test ("/preferences/host/valid-written", test_host_valid_written);
+  add_test ("/preferences/host/typing-not-saved", test_host_typing_not_saved);
+  add_test ("/preferences/api-version/typing-not-saved", test_api_version_typing_not_saved);
   add_test ("/preferences/host/sandbox-written", test_host_sandbox_written);
   add_test ("/preferences/host/loopback-shown-custom", test_host_loopback_shown_custom);
   add_test ("/preferences/host/external-change-shown", test_host_external_change_shown);

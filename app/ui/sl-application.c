@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sl-application.h"
 #include "sl-connection-check.h"
@@ -594,7 +595,9 @@ lookup_slot_parameter (SlApplication *self,
   SlSlot *slot = find_slot (self, name);
 
   if (slot == NULL)
-    g_warning ("Ignored action %s for unknown slot “%s”", action, name);
+    /* The name comes from any D-Bus client, so only its start is logged. */
+    g_warning ("Ignored action %s for unknown slot “%.40s”%s", action, name,
+               strlen (name) > 40 ? "…" : "");
 
   return slot;
 }
@@ -662,8 +665,8 @@ on_disconnected (GObject      *source,
     }
 
   if (revoke_failed)
-    add_toast (data->app, _("Disconnected. The token could not be revoked on Salesforce, "
-                            "but it was removed from this computer."));
+    /* A toast shows one short line, so the essentials come first. */
+    add_toast (data->app, _("Disconnected, but the token could not be revoked"));
   else
     add_toast (data->app, _("Disconnected"));
 }

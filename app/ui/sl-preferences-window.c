@@ -221,8 +221,18 @@ apply_custom_host (SlPreferencesWindow *self)
     write_string (self, "login-host", host);
 }
 
+/* Typing only checks the URL: it is saved when the user applies it with
+ * Enter or the apply button, so a half-typed URL that happens to be valid,
+ * such as "https://my", never replaces the setting. */
 static void
 on_custom_host_changed (SlPreferencesWindow *self)
+{
+  if (!self->syncing)
+    g_free (check_custom_host (self));
+}
+
+static void
+on_custom_host_applied (SlPreferencesWindow *self)
 {
   if (!self->syncing)
     apply_custom_host (self);
@@ -295,6 +305,13 @@ check_client_id (SlPreferencesWindow *self)
 
 static void
 on_client_id_changed (SlPreferencesWindow *self)
+{
+  if (!self->syncing)
+    g_free (check_client_id (self));
+}
+
+static void
+on_client_id_applied (SlPreferencesWindow *self)
 {
   g_autofree char *client_id = NULL;
 
@@ -369,6 +386,13 @@ check_api_version (SlPreferencesWindow *self)
 
 static void
 on_api_version_changed (SlPreferencesWindow *self)
+{
+  if (!self->syncing)
+    g_free (check_api_version (self));
+}
+
+static void
+on_api_version_applied (SlPreferencesWindow *self)
 {
   g_autofree char *version = NULL;
 
@@ -640,8 +664,11 @@ bind_children (GtkWidgetClass *widget_class)
 
   gtk_widget_class_bind_template_callback (widget_class, on_login_host_selected);
   gtk_widget_class_bind_template_callback (widget_class, on_custom_host_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_custom_host_applied);
   gtk_widget_class_bind_template_callback (widget_class, on_client_id_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_client_id_applied);
   gtk_widget_class_bind_template_callback (widget_class, on_api_version_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_api_version_applied);
   gtk_widget_class_bind_template_callback (widget_class, on_timeout_changed);
 }
 
