@@ -2,7 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * `--status` is answered here with the core library alone, so it starts in
+ * `--status` is handled here with the core library alone, so it starts in
  * a few milliseconds, needs no display and never loads GTK or WebKit. Any
  * other command line is handed, unchanged, to the window program
  * `supportlogic-connect-ui`, which this process becomes with execv(): the

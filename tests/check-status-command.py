@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Checks the `supportlogic-connect --status` command line: it answers
+"""Checks the `supportlogic-connect --status` command line: it prints the report
 without loading GTK, libadwaita or WebKit (so it is fast, light and needs no
 display), prints valid JSON, and rejects arguments it does not take."""
 

@@ -127,8 +127,8 @@ test_access_denied_without_description (void)
   g_assert_nonnull (strstr (error->message, "denied"));
 }
 
-/* An org that admits only approved users to the app says so in the
- * callback; the message must name who can fix it. */
+/* An org that admits only approved users to the app reports it in the
+ * callback. The message must name who can fix it. */
 static void
 test_app_not_approved (void)
 {

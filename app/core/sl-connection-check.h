@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Checks that the slot of @refresher still works: reads its keyring item
- * and asks Salesforce whom the access token belongs to
+ * and fetches from Salesforce the user that the access token belongs to
  * (`/services/oauth2/userinfo`). When Salesforce rejects the access token,
  * the token is renewed once through @refresher (which emits
  * "reauth-required" when the refresh token is rejected too) and asked

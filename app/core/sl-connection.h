@@ -44,11 +44,12 @@ G_DECLARE_FINAL_TYPE (SlConnection, sl_connection, SL, CONNECTION, GObject)
  * "connected-at" (GDateTime, UTC), "last-error" (translated message of the
  * most recent failure, or NULL) and "last-error-code" (Salesforce or
  * keyring error code for diagnostics, or NULL), "busy" (TRUE while a
- * load, sign-in completion or disconnect runs), "checking" (TRUE while a
- * stored connection is being checked with Salesforce in the background;
- * the slot stays usable meanwhile) and "warning" (translated text about a
- * connected account that works but cannot do everything writeback needs,
- * such as a missing permission, or NULL).
+ * load, sign-in completion or disconnect runs).
+ *
+ * "checking" is TRUE while a stored connection is being checked with
+ * Salesforce in the background. The slot stays usable meanwhile.
+ * "warning" is a translated text about a connected account that works but
+ * lacks something writeback needs, such as a permission, or NULL.
  *
  * A failed sign-in never changes a connected slot's identity or state: it
  * only sets "last-error". A slot that was not connected moves to the error

@@ -1414,22 +1414,34 @@ on_case_described (GObject      *source,
   g_task_return_pointer (task, values, (GDestroyNotify) g_strfreev);
 }
 
+/* Starts a task tagged @tag for the caller's @callback and GETs the Case
+ * description, whose response goes to @on_described with the task. */
+static void
+describe_case_async (SlRestClient        *self,
+                     gconstpointer        tag,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data,
+                     GAsyncReadyCallback  on_described)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, (gpointer) tag);
+  call_async (self, SOUP_METHOD_GET, "sobjects/Case/describe", NULL, cancellable,
+              on_described, g_object_ref (task));
+}
+
 void
 sl_rest_client_get_case_statuses_async (SlRestClient        *self,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SL_IS_REST_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, (gpointer) &case_statuses_tag);
-
-  call_async (self, SOUP_METHOD_GET, "sobjects/Case/describe", NULL, cancellable,
-              on_case_described, g_object_ref (task));
+  describe_case_async (self, &case_statuses_tag, cancellable, callback, user_data,
+                       on_case_described);
 }
 
 char **
@@ -1508,16 +1520,11 @@ sl_rest_client_check_access_async (SlRestClient        *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-
   g_return_if_fail (SL_IS_REST_CLIENT (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, (gpointer) &access_tag);
-
-  call_async (self, SOUP_METHOD_GET, "sobjects/Case/describe", NULL, cancellable,
-              on_case_access_described, g_object_ref (task));
+  describe_case_async (self, &access_tag, cancellable, callback, user_data,
+                       on_case_access_described);
 }
 
 SlRestAccess

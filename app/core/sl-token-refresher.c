@@ -153,7 +153,7 @@ on_refreshed_stored (GObject      *source,
 }
 
 /* Stores the renewed tokens unless the item changed during the refresh:
- * then the callers get what the item holds now, or an error when it is
+ * then the callers get the item's current contents, or an error when it is
  * gone, and the renewed tokens are dropped. */
 static void
 on_reloaded_before_store (GObject      *source,

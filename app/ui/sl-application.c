@@ -357,8 +357,8 @@ on_access_checked (GObject      *source,
 
   if (error != NULL)
     {
-      /* Only a refusal says something about the user; an unreachable
-       * Salesforce does not. */
+      /* A refusal is about the user, so it is shown. An unreachable
+       * Salesforce is not, so it is only logged. */
       g_debug ("Access of slot %s not checked: %s",
                sl_connection_get_slot (data->connection), error->message);
       if (g_error_matches (error, SL_REST_ERROR, SL_REST_ERROR_API_DISABLED))
@@ -462,7 +462,7 @@ on_checked (GObject      *source,
       || sl_connection_get_state (connection) != SL_CONNECTION_STATE_CONNECTED)
     return;
 
-  /* Translators: %s says why, e.g. that Salesforce could not be reached. */
+  /* Translators: %s is the reason, e.g. that Salesforce could not be reached. */
   message = g_strdup_printf (_("The connection could not be checked: %s The stored "
                                "connection is kept and is used again when needed."),
                              error->message);
@@ -896,7 +896,7 @@ sl_application_handle_local_options (GApplication *app,
     return -1;
 
   /* Only when this program is started directly: supportlogic-connect
-   * answers --status itself without starting it. No display or network is
+   * prints --status itself without starting it. No display or network is
    * needed. */
   sl_status_report_print (json);
 

@@ -1054,7 +1054,7 @@ sl_cases_page_class_init (SlCasesPageClass *klass)
 }
 
 /* GTK 4.8 gives the button inside a drop-down, which is what takes the
- * focus, no name of its own, so screen readers would say only "toggle
+ * focus, no name of its own, so screen readers would read only "toggle
  * button". */
 static void
 name_status_button (SlCasesPage *self)

@@ -86,7 +86,7 @@ sl_sign_in_dialog_load (GError **error)
   if (module == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   /* Translators: %s says why, as the system reports it. */
+                   /* Translators: %s is the reason the system reports. */
                    _("The sign-in page cannot be shown: %s"), g_module_error ());
       return FALSE;
     }

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """What the app does with connections it finds in the keyring at start-up:
 it checks them with Salesforce in the background, renews an expired access
-token, asks for a new sign-in when the refresh token is rejected (with a
+token, requests a new sign-in when the refresh token is rejected (with a
 desktop notification), keeps the connection when Salesforce cannot be
 reached, and explains a locked keyring or an unreadable item with a fix."""
 

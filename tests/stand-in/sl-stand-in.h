@@ -46,7 +46,7 @@ typedef struct
   char     *name;
   gboolean  active;
   gboolean  can_edit_cases;
-  /* FALSE: REST calls answer 403 API_DISABLED_FOR_ORG. */
+  /* FALSE: REST calls return 403 API_DISABLED_FOR_ORG. */
   gboolean  api_enabled;
   /* FALSE: the org has not approved the app for this user, so sign-in
    * ends with error=OAUTH_APP_ACCESS_DENIED. */
