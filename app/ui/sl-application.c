@@ -928,6 +928,7 @@ sl_application_startup (GApplication *app)
   static const char *settings_accels[] = { "<Control>2", NULL };
   static const char *profile_accels[] = { "<Control>3", NULL };
   static const char *preferences_accels[] = { "<Control>comma", NULL };
+  static const char *shortcuts_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (sl_application_parent_class)->startup (app);
 
@@ -942,6 +943,8 @@ sl_application_startup (GApplication *app)
                                          profile_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.preferences",
                                          preferences_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
+                                         shortcuts_accels);
 
   self->settings = g_settings_new (APPLICATION_ID);
 }

@@ -7,7 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "sl-cases-page.h"
-#include "sl-integration-page.h"
+#include "sl-slot-page.h"
 #include "sl-window.h"
 
 struct _SlWindow
@@ -24,15 +24,14 @@ struct _SlWindow
   GtkWidget            *back_button;
   GtkStack             *main_stack;
   SlCasesPage          *cases_page;
-  GtkStack             *settings_stack;
-  AdwActionRow         *salesforce_row;
-  SlIntegrationPage    *integration_page;
-  GtkStack             *profile_stack;
-  AdwAvatar            *profile_avatar;
-  GtkLabel             *profile_title;
-  GtkLabel             *profile_subtitle;
-  AdwActionRow         *user_salesforce_row;
-  SlIntegrationPage    *user_page;
+  GtkMenuButton        *primary_menu_button;
+  GtkMenuButton        *profile_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *profile_menu;
+
+  /* Built when first shown, so that start-up builds only the Cases page. */
+  SlSlotPage           *settings_page;
+  SlSlotPage           *profile_page;
 
   SlConnection         *integration;
   SlConnection         *user;
@@ -40,29 +39,24 @@ struct _SlWindow
 
 G_DEFINE_FINAL_TYPE (SlWindow, sl_window, ADW_TYPE_APPLICATION_WINDOW)
 
-/* Returns the stack of the visible main page when it has a subpage
- * ("salesforce") in front of its overview, or NULL. */
-static GtkStack *
-get_subpage_stack (SlWindow *self)
+/* Returns the visible main page when it is a slot page showing its
+ * Salesforce subpage in front of its overview, or NULL. */
+static SlSlotPage *
+get_page_with_subpage (SlWindow *self)
 {
-  const char *page = gtk_stack_get_visible_child_name (self->main_stack);
-  GtkStack *stack = NULL;
+  GtkWidget *page = gtk_stack_get_visible_child (self->main_stack);
 
-  if (g_strcmp0 (page, "settings") == 0)
-    stack = self->settings_stack;
-  else if (g_strcmp0 (page, "profile") == 0)
-    stack = self->profile_stack;
-
-  if (stack == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (stack), "salesforce") != 0)
+  if (!SL_IS_SLOT_PAGE (page)
+      || g_strcmp0 (sl_slot_page_get_subpage (SL_SLOT_PAGE (page)), "salesforce") != 0)
     return NULL;
 
-  return stack;
+  return SL_SLOT_PAGE (page);
 }
 
 static void
 update_header (SlWindow *self)
 {
-  gboolean subpage = get_subpage_stack (self) != NULL;
+  gboolean subpage = get_page_with_subpage (self) != NULL;
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
   const char *title;
 
@@ -113,45 +107,76 @@ on_sidebar_focus_leave (SlWindow *self)
   sync_sidebar (self);
 }
 
-static void
-on_sidebar_row_activated (SlWindow      *self,
-                          GtkListBoxRow *row)
+static SlSlotPage *
+create_slot_page (SlWindow   *self,
+                  const char *page)
 {
-  gtk_stack_set_visible_child_name (self->main_stack, gtk_widget_get_name (GTK_WIDGET (row)));
-  adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+  gboolean profile = g_strcmp0 (page, "profile") == 0;
+  GtkWidget *widget;
+
+  if (profile)
+    widget = sl_slot_page_new (self->user, TRUE,
+                               _("Connect your own Salesforce account. SupportLogic uses it "
+                                 "when you write back to cases, so that your comments, status "
+                                 "changes and assignments appear under your name."));
+  else
+    widget = sl_slot_page_new (self->integration, FALSE,
+                               _("Connect the organization’s Salesforce integration user. "
+                                 "SupportLogic uses this account to read and update cases for "
+                                 "everyone, so use a dedicated integration user rather than a "
+                                 "person’s own account."));
+
+  g_signal_connect_object (widget, "notify::subpage",
+                           G_CALLBACK (update_header), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_titled (self->main_stack, widget, page,
+                        profile ? _("User Profile") : _("Settings"));
+
+  return SL_SLOT_PAGE (widget);
 }
 
-static void
-on_settings_stack_child_changed (SlWindow *self)
+/* Returns the Settings ("settings") or User Profile ("profile") page,
+ * building it the first time, or NULL for the Cases page. */
+static SlSlotPage *
+ensure_slot_page (SlWindow   *self,
+                  const char *page)
 {
-  update_header (self);
+  SlSlotPage **field;
+
+  if (g_strcmp0 (page, "settings") == 0)
+    field = &self->settings_page;
+  else if (g_strcmp0 (page, "profile") == 0)
+    field = &self->profile_page;
+  else
+    return NULL;
+
+  if (*field == NULL)
+    *field = create_slot_page (self, page);
+
+  return *field;
 }
 
-static void
+/* Shows @page, and on a slot page its @subpage ("overview" or
+ * "salesforce"; NULL keeps the one shown). Returns the slot page. */
+static SlSlotPage *
 show_page (SlWindow   *self,
            const char *page,
            const char *subpage)
 {
+  SlSlotPage *slot_page = ensure_slot_page (self, page);
+
+  if (slot_page != NULL && subpage != NULL)
+    sl_slot_page_set_subpage (slot_page, subpage);
   gtk_stack_set_visible_child_name (self->main_stack, page);
-  if (g_strcmp0 (page, "settings") == 0)
-    gtk_stack_set_visible_child_name (self->settings_stack, subpage);
-  else if (g_strcmp0 (page, "profile") == 0)
-    gtk_stack_set_visible_child_name (self->profile_stack, subpage);
   adw_leaflet_set_visible_child (self->leaflet, self->content_box);
+
+  return slot_page;
 }
 
 static void
-on_salesforce_row_activated (SlWindow *self)
+on_sidebar_row_activated (SlWindow      *self,
+                          GtkListBoxRow *row)
 {
-  show_page (self, "settings", "salesforce");
-  gtk_widget_grab_focus (GTK_WIDGET (self->integration_page));
-}
-
-static void
-on_user_salesforce_row_activated (SlWindow *self)
-{
-  show_page (self, "profile", "salesforce");
-  gtk_widget_grab_focus (GTK_WIDGET (self->user_page));
+  show_page (self, gtk_widget_get_name (GTK_WIDGET (row)), NULL);
 }
 
 static void
@@ -160,15 +185,12 @@ go_back (GtkWidget  *widget,
          GVariant   *parameter)
 {
   SlWindow *self = SL_WINDOW (widget);
-  GtkStack *subpage_stack = get_subpage_stack (self);
+  SlSlotPage *page = get_page_with_subpage (self);
 
-  if (subpage_stack != NULL)
+  if (page != NULL)
     {
-      gtk_stack_set_visible_child_name (subpage_stack, "overview");
-      if (subpage_stack == self->settings_stack)
-        gtk_widget_grab_focus (GTK_WIDGET (self->salesforce_row));
-      else
-        gtk_widget_grab_focus (GTK_WIDGET (self->user_salesforce_row));
+      sl_slot_page_set_subpage (page, "overview");
+      sl_slot_page_focus (page);
       return;
     }
 
@@ -194,8 +216,7 @@ show_profile_activated (GSimpleAction *action,
 {
   SlWindow *self = user_data;
 
-  show_page (self, "profile", "overview");
-  gtk_widget_grab_focus (GTK_WIDGET (self->user_salesforce_row));
+  sl_slot_page_focus (show_page (self, "profile", "overview"));
 }
 
 static void
@@ -205,8 +226,25 @@ show_settings_activated (GSimpleAction *action,
 {
   SlWindow *self = user_data;
 
-  show_page (self, "settings", "overview");
-  gtk_widget_grab_focus (GTK_WIDGET (self->salesforce_row));
+  sl_slot_page_focus (show_page (self, "settings", "overview"));
+}
+
+/* The keyboard shortcuts window is built when first asked for rather than
+ * with the window. From then on GtkApplicationWindow's own action of the
+ * same name shows it. */
+static void
+show_help_overlay_activated (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  SlWindow *self = user_data;
+  g_autoptr (GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/com/supportlogic/Connect/sl-help-overlay.ui");
+  GtkShortcutsWindow *overlay =
+    GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+
+  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+  gtk_window_present (GTK_WINDOW (overlay));
 }
 
 /* GActions rather than widget actions, so that they are also exported on
@@ -215,54 +253,20 @@ static const GActionEntry win_actions[] = {
   { .name = "show-cases", .activate = show_cases_activated },
   { .name = "show-profile", .activate = show_profile_activated },
   { .name = "show-settings", .activate = show_settings_activated },
+  { .name = "show-help-overlay", .activate = show_help_overlay_activated },
 };
 
+/* The menus are built when first opened rather than with the window. */
 static void
-update_salesforce_row (AdwActionRow *row,
-                       SlConnection *connection)
+create_menu_popover (GtkMenuButton *button,
+                     gpointer       user_data)
 {
-  SlConnectionState state = sl_connection_get_state (connection);
-  const char *email = sl_connection_get_email (connection);
-  g_autofree char *subtitle = NULL;
+  SlWindow *self = user_data;
 
-  if (state == SL_CONNECTION_STATE_CONNECTED && email != NULL)
-    /* Translators: the state of a Salesforce connection, %s is an email address. */
-    subtitle = g_strdup_printf (_("Connected as %s"), email);
-  else
-    subtitle = g_strdup (sl_integration_page_describe_state (state));
-
-  adw_action_row_set_subtitle (row, subtitle);
-}
-
-static void
-on_integration_notify (SlWindow *self)
-{
-  update_salesforce_row (self->salesforce_row, self->integration);
-}
-
-/* The heading of the User Profile page: the agent's Salesforce email while
- * the user slot has an identity. */
-static void
-update_profile_heading (SlWindow *self)
-{
-  const char *email = sl_connection_get_email (self->user);
-  SlConnectionState state = sl_connection_get_state (self->user);
-  gboolean has_email = email != NULL && state != SL_CONNECTION_STATE_DISCONNECTED;
-
-  adw_avatar_set_text (self->profile_avatar, has_email ? email : NULL);
-  adw_avatar_set_show_initials (self->profile_avatar, has_email);
-  gtk_label_set_text (self->profile_title, has_email ? email : _("User Profile"));
-  gtk_label_set_text (self->profile_subtitle,
-                      has_email
-                      ? sl_integration_page_describe_state (state)
-                      : _("Connect your Salesforce account to write back to cases"));
-}
-
-static void
-on_user_notify (SlWindow *self)
-{
-  update_salesforce_row (self->user_salesforce_row, self->user);
-  update_profile_heading (self);
+  gtk_menu_button_set_menu_model (button,
+                                  button == self->primary_menu_button
+                                  ? self->primary_menu
+                                  : self->profile_menu);
 }
 
 void
@@ -293,15 +297,7 @@ set_up_connections (SlWindow      *self,
 {
   self->integration = g_object_ref (sl_application_get_connection (app, SL_SLOT_INTEGRATION));
   self->user = g_object_ref (sl_application_get_connection (app, SL_SLOT_USER));
-  g_signal_connect_object (self->integration, "notify",
-                           G_CALLBACK (on_integration_notify), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->user, "notify",
-                           G_CALLBACK (on_user_notify), self, G_CONNECT_SWAPPED);
-  sl_integration_page_set_connection (self->integration_page, self->integration);
-  sl_integration_page_set_connection (self->user_page, self->user);
   sl_cases_page_set_connection (self->cases_page, self->user);
-  on_integration_notify (self);
-  on_user_notify (self);
   sync_sidebar (self);
   update_header (self);
 }
@@ -333,20 +329,12 @@ bind_template (GtkWidgetClass *widget_class)
   gtk_widget_class_bind_template_child (widget_class, SlWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, SlWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SlWindow, cases_page);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, settings_stack);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, salesforce_row);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, integration_page);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, profile_stack);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, profile_avatar);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, profile_title);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, profile_subtitle);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, user_salesforce_row);
-  gtk_widget_class_bind_template_child (widget_class, SlWindow, user_page);
+  gtk_widget_class_bind_template_child (widget_class, SlWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SlWindow, profile_button);
+  gtk_widget_class_bind_template_child (widget_class, SlWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, SlWindow, profile_menu);
   gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_changed);
   gtk_widget_class_bind_template_callback (widget_class, on_main_stack_child_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_settings_stack_child_changed);
-  gtk_widget_class_bind_template_callback (widget_class, on_salesforce_row_activated);
-  gtk_widget_class_bind_template_callback (widget_class, on_user_salesforce_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, on_sidebar_focus_leave);
 }
@@ -360,7 +348,6 @@ sl_window_class_init (SlWindowClass *klass)
   object_class->dispose = sl_window_dispose;
 
   g_type_ensure (SL_TYPE_CASES_PAGE);
-  g_type_ensure (SL_TYPE_INTEGRATION_PAGE);
   bind_template (widget_class);
 
   gtk_widget_class_install_action (widget_class, "win.back", NULL, go_back);
@@ -389,6 +376,10 @@ sl_window_init (SlWindow *self)
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   add_back_shortcut (self);
+  gtk_menu_button_set_create_popup_func (self->primary_menu_button, create_menu_popover,
+                                         self, NULL);
+  gtk_menu_button_set_create_popup_func (self->profile_button, create_menu_popover,
+                                         self, NULL);
 }
 
 SlWindow *

@@ -451,6 +451,9 @@ def check_shortcuts_window(tap):
     for entry in ("Preferences", "Show Cases", "Show Settings", "Show User Profile", "Quit",
                   "Show Shortcuts", "Go Back"):
         tap.check(e2e.window_shows_text(title, entry), f"shortcuts window lists {entry}")
+    # The application's accelerators, such as Ctrl+1, only show when the
+    # shortcuts window knows the window whose actions it describes.
+    tap.check(e2e.window_shows_text(title, "Ctrl"), "shortcuts window shows the Ctrl keys")
     check_page(tap, "Shortcuts window", title=title)
     e2e.press("Escape")
     tap.check(e2e.wait_until(lambda: find_window(title) is None, 10),

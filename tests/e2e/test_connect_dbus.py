@@ -71,6 +71,7 @@ def main():
     tap.check(app.stop() == 0, "app quits cleanly")
     stand_in.stop()
     app = e2e.App()
+    e2e.press("ctrl+2")
     tap.check(e2e.wait_until(lambda: e2e.shows_text("Connected as " + INTEGRATION_EMAIL), 20),
               "restarted app shows the stored connection without network", e2e.accessible_texts())
     e2e.screenshot("dbus-04-restarted-offline")

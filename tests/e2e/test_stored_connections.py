@@ -40,6 +40,7 @@ def check_renews_expired_token(tap, stand_in):
     control(stand_in, "expire-access-tokens")
     before = stand_in.count("userinfo")
     app = e2e.App()
+    app.activate("show-slot", "integration")
     tap.check(e2e.wait_until(lambda: refreshes(stand_in) == 1, 30),
               "start-up check renews an expired access token once", stand_in.requests())
     tap.check(e2e.wait_until(lambda: stand_in.count("userinfo") == before + 2, 30),
