@@ -417,6 +417,7 @@ test_load_missing (void)
 
   clear_slots ();
   notify_log_init (&log, connection);
+  g_assert_false (sl_connection_get_known (connection));
   connection_load (connection, &error);
 
   g_assert_no_error (error);
@@ -424,6 +425,9 @@ test_load_missing (void)
                    SL_CONNECTION_STATE_DISCONNECTED);
   g_assert_cmpuint (notify_count (&log, "state"), ==, 0);
   g_assert_cmpuint (notify_count (&log, "busy"), ==, 2);
+  /* The state did not change, but it is known now. */
+  g_assert_true (sl_connection_get_known (connection));
+  g_assert_cmpuint (notify_count (&log, "known"), ==, 1);
 
   g_hash_table_unref (log.counts);
 }
@@ -447,6 +451,7 @@ test_load_invalid_item (void)
   g_assert_cmpstr (sl_connection_get_last_error_code (connection), ==,
                    "keyring-invalid-item");
   g_assert_nonnull (strstr (sl_connection_get_last_error (connection), "could not be read"));
+  g_assert_true (sl_connection_get_known (connection));
   assert_other_slot_untouched ();
 }
 

@@ -27,6 +27,7 @@ struct _SlConnection
   char             *warning;
   guint             busy_count;
   gboolean          checking;
+  gboolean          known;
 
   /* Set between sl_connection_begin_sign_in() and the end of the sign-in,
    * so a cancelled sign-in can put back the state and error it replaced. */
@@ -54,6 +55,7 @@ enum {
   PROP_BUSY,
   PROP_CHECKING,
   PROP_WARNING,
+  PROP_KNOWN,
   N_PROPS
 };
 
@@ -239,6 +241,9 @@ sl_connection_get_property (GObject    *object,
     case PROP_WARNING:
       g_value_set_string (value, self->warning);
       break;
+    case PROP_KNOWN:
+      g_value_set_boolean (value, self->known);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -310,6 +315,10 @@ sl_connection_class_init (SlConnectionClass *klass)
                           G_PARAM_STATIC_STRINGS);
   properties[PROP_CHECKING] =
     g_param_spec_boolean ("checking", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
+                          G_PARAM_STATIC_STRINGS);
+  properties[PROP_KNOWN] =
+    g_param_spec_boolean ("known", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY |
                           G_PARAM_STATIC_STRINGS);
 
@@ -424,6 +433,14 @@ sl_connection_get_warning (SlConnection *self)
 }
 
 gboolean
+sl_connection_get_known (SlConnection *self)
+{
+  g_return_val_if_fail (SL_IS_CONNECTION (self), FALSE);
+
+  return self->known;
+}
+
+gboolean
 sl_connection_get_checking (SlConnection *self)
 {
   g_return_val_if_fail (SL_IS_CONNECTION (self), FALSE);
@@ -460,6 +477,12 @@ sl_connection_set_state (SlConnection      *self,
                          SlConnectionState  state)
 {
   g_return_if_fail (SL_IS_CONNECTION (self));
+
+  if (!self->known)
+    {
+      self->known = TRUE;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KNOWN]);
+    }
 
   if (self->state == state)
     return;

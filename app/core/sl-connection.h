@@ -48,6 +48,11 @@ G_DECLARE_FINAL_TYPE (SlConnection, sl_connection, SL, CONNECTION, GObject)
  *
  * "checking" is TRUE while a stored connection is being checked with
  * Salesforce in the background. The slot stays usable meanwhile.
+ * "known" is FALSE until the slot's state has been set once, normally by
+ * the first load from the keyring. Until then "state" is only the
+ * initial "disconnected", so a view can show nothing rather than a state
+ * that may be wrong.
+ *
  * "warning" is a translated text about a connected account that works but
  * lacks something writeback needs, such as a permission, or NULL.
  *
@@ -70,6 +75,7 @@ const char       *sl_connection_get_last_error      (SlConnection      *self);
 const char       *sl_connection_get_last_error_code (SlConnection      *self);
 gboolean          sl_connection_get_busy            (SlConnection      *self);
 gboolean          sl_connection_get_checking        (SlConnection      *self);
+gboolean          sl_connection_get_known           (SlConnection      *self);
 const char       *sl_connection_get_warning         (SlConnection      *self);
 
 /* Shows @credentials' identity and moves to the connected state. Tokens are

@@ -846,6 +846,20 @@ update_connection_state (SlCasesPage *self)
     reset_for_user (self, user_id);
 
   adw_status_page_set_description (self->status_page, describe_disconnected (state));
+
+  /* Until the keyring has been read, the page stays empty rather than
+   * asking a connected agent to connect. */
+  if (self->connection != NULL && !sl_connection_get_known (self->connection))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "unknown");
+      return;
+    }
+
+  /* The icon is set only when the page is shown: an image on a hidden page
+   * still loads its icon, and this one is an SVG that would load an SVG
+   * renderer at every start-up. */
+  if (!connected)
+    adw_status_page_set_icon_name (self->status_page, "avatar-default-symbolic");
   gtk_stack_set_visible_child_name (self->stack, connected ? "cases" : "disconnected");
 }
 
