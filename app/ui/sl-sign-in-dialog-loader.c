@@ -8,15 +8,23 @@
  * first time a sign-in starts, and these functions forward the dialog's
  * API to it. The module is linked with -Bsymbolic, so inside it the same
  * names refer to its own definitions, never back to these.
+ *
+ * The module cannot be unloaded (see sl-memory.c), so once the last dialog
+ * is gone the pages of the libraries it loaded are released instead.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <gmodule.h>
 
+#include "sl-memory.h"
 #include "sl-sign-in-dialog.h"
 
 #define MODULE_NAME "sl-sign-in-dialog.so"
+
+/* The delay between the last dialog going and the release of its memory,
+ * so that WebKit has finished its own clean-up. */
+#define RELEASE_DELAY_SECONDS 1
 
 typedef GType            (*GetTypeFunc)         (void);
 typedef SlSignInDialog * (*NewFunc)             (GtkWindow      *parent,
@@ -35,6 +43,12 @@ static struct
   HasCallbackFunc  has_callback;
   RejectPastedFunc reject_pasted;
 } module_api;
+
+/* The files mapped before the module was loaded, the number of dialogs
+ * that exist, and the pending release of memory. */
+static GHashTable *files_before_module;
+static guint       live_dialogs;
+static guint       release_source;
 
 /* The module sits in app/ui/ beside the window program in the build tree,
  * and in PKGLIBDIR once installed. */
@@ -81,6 +95,7 @@ sl_sign_in_dialog_load (GError **error)
     return TRUE;
 
   path = find_module ();
+  files_before_module = sl_memory_snapshot ();
   g_debug ("Loading the sign-in page module %s", path);
   module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
   if (module == NULL)
@@ -114,13 +129,38 @@ sl_sign_in_dialog_get_type (void)
   return module_api.get_type ();
 }
 
+static gboolean
+release_memory (gpointer user_data)
+{
+  release_source = 0;
+  sl_memory_release_file_pages (files_before_module);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_dialog_finalized (gpointer  user_data,
+                     GObject  *where_the_object_was)
+{
+  live_dialogs--;
+  if (live_dialogs == 0 && release_source == 0)
+    release_source = g_timeout_add_seconds (RELEASE_DELAY_SECONDS, release_memory, NULL);
+}
+
 SlSignInDialog *
 sl_sign_in_dialog_new (GtkWindow  *parent,
                        const char *authorize_uri)
 {
+  SlSignInDialog *dialog;
+
   g_return_val_if_fail (module_api.new_dialog != NULL, NULL);
 
-  return module_api.new_dialog (parent, authorize_uri);
+  g_clear_handle_id (&release_source, g_source_remove);
+  dialog = module_api.new_dialog (parent, authorize_uri);
+  live_dialogs++;
+  g_object_weak_ref (G_OBJECT (dialog), on_dialog_finalized, NULL);
+
+  return dialog;
 }
 
 gboolean
