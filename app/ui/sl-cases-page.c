@@ -847,9 +847,9 @@ update_connection_state (SlCasesPage *self)
 
   adw_status_page_set_description (self->status_page, describe_disconnected (state));
 
-  /* Until the keyring has been read, the page stays empty rather than
-   * asking a connected agent to connect. */
-  if (self->connection != NULL && !sl_connection_get_known (self->connection))
+  /* Without a connection, or until the keyring has been read, the page
+   * stays empty rather than asking a connected agent to connect. */
+  if (self->connection == NULL || !sl_connection_get_known (self->connection))
     {
       gtk_stack_set_visible_child_name (self->stack, "unknown");
       return;
