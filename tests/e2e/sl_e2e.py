@@ -58,8 +58,13 @@ def wait_until(predicate, timeout, interval=0.2):
 
 
 def artifacts_dir():
-    """Folder for screenshots and logs that outlives the isolated session."""
-    path = os.path.join(os.environ.get("G_TEST_BUILDDIR", "."), "e2e-artifacts")
+    """Folder for screenshots and logs that outlives the isolated session.
+
+    Each program gets a subfolder named after its script. Programs can run
+    at the same time, and the checks that read app.log or scan this folder
+    must see their own program's files only."""
+    program = os.path.splitext(os.path.basename(sys.argv[0]))[0] or "e2e"
+    path = os.path.join(os.environ.get("G_TEST_BUILDDIR", "."), "e2e-artifacts", program)
     os.makedirs(path, exist_ok=True)
     return path
 
