@@ -70,6 +70,17 @@ sl_integration_page_describe_state (SlConnectionState state)
     }
 }
 
+const char *
+sl_integration_page_describe_connection (SlConnection *connection)
+{
+  g_return_val_if_fail (SL_IS_CONNECTION (connection), NULL);
+
+  if (!sl_connection_get_known (connection))
+    return _("Reading the keyring…");
+
+  return sl_integration_page_describe_state (sl_connection_get_state (connection));
+}
+
 static const char *
 get_state_icon_name (SlConnectionState state)
 {
@@ -113,16 +124,19 @@ format_connected_at (GDateTime *connected_at)
   return g_date_time_format (local, _("%-d %B %Y, %H:%M"));
 }
 
-/* Returns the status row's text: the state, or that a stored connection
- * is being checked with Salesforce. */
+/* Returns the status row's text: the state, that the keyring is still
+ * being read, or that a stored connection is being checked with Salesforce. */
 static const char *
 get_status_text (SlIntegrationPage *self,
                  SlConnectionState  state)
 {
+  if (self->connection == NULL)
+    return sl_integration_page_describe_state (state);
+
   if (state == SL_CONNECTION_STATE_CONNECTED && sl_connection_get_checking (self->connection))
     return _("Connected, checking with Salesforce…");
 
-  return sl_integration_page_describe_state (state);
+  return sl_integration_page_describe_connection (self->connection);
 }
 
 static void
@@ -133,7 +147,8 @@ update_status (SlIntegrationPage *self,
   gboolean connecting = state == SL_CONNECTION_STATE_CONNECTING;
   gboolean busy = self->connection != NULL
                   && (sl_connection_get_busy (self->connection)
-                      || sl_connection_get_checking (self->connection));
+                      || sl_connection_get_checking (self->connection)
+                      || !sl_connection_get_known (self->connection));
 
   adw_action_row_set_subtitle (self->status_row, text);
   gtk_image_set_from_icon_name (self->status_icon, get_state_icon_name (state));

@@ -32,4 +32,8 @@ void          sl_integration_page_set_description (SlIntegrationPage *self,
  * page and the settings overview show it. */
 const char   *sl_integration_page_describe_state  (SlConnectionState  state);
 
+/* Returns the translated summary of @connection's state, or that the
+ * keyring is still being read while the state is not known. */
+const char   *sl_integration_page_describe_connection (SlConnection  *connection);
+
 G_END_DECLS

@@ -46,7 +46,7 @@ update_salesforce_row (SlSlotPage *self)
     /* Translators: the state of a Salesforce connection, %s is an email address. */
     subtitle = g_strdup_printf (_("Connected as %s"), email);
   else
-    subtitle = g_strdup (sl_integration_page_describe_state (state));
+    subtitle = g_strdup (sl_integration_page_describe_connection (self->connection));
 
   adw_action_row_set_subtitle (self->salesforce_row, subtitle);
 }
@@ -59,14 +59,17 @@ update_heading (SlSlotPage *self)
   const char *email = sl_connection_get_email (self->connection);
   SlConnectionState state = sl_connection_get_state (self->connection);
   gboolean has_email = email != NULL && state != SL_CONNECTION_STATE_DISCONNECTED;
+  const char *subtitle;
+
+  if (has_email || !sl_connection_get_known (self->connection))
+    subtitle = sl_integration_page_describe_connection (self->connection);
+  else
+    subtitle = _("Connect your Salesforce account to write back to cases");
 
   adw_avatar_set_text (self->avatar, has_email ? email : NULL);
   adw_avatar_set_show_initials (self->avatar, has_email);
   gtk_label_set_text (self->heading_title, has_email ? email : _("User Profile"));
-  gtk_label_set_text (self->heading_subtitle,
-                      has_email
-                      ? sl_integration_page_describe_state (state)
-                      : _("Connect your Salesforce account to write back to cases"));
+  gtk_label_set_text (self->heading_subtitle, subtitle);
 }
 
 static void
