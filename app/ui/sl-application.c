@@ -129,6 +129,70 @@ static SlSlot *lookup_slot_parameter (SlApplication *self,
 
 /* ---- start-up ---------------------------------------------------------- */
 
+static void load_slot (SlApplication *self,
+                       SlSlot        *slot);
+
+static gboolean
+is_keyring_locked (SlConnection *connection)
+{
+  return sl_connection_get_state (connection) == SL_CONNECTION_STATE_ERROR
+         && g_strcmp0 (sl_connection_get_last_error_code (connection), "keyring-locked") == 0;
+}
+
+/* Both slots' items are in the same keyring. If @done's read found it
+ * locked (the unlock prompt was dismissed), the slots not read yet get the
+ * same state instead of a prompt each. If the read succeeded, the slots
+ * that failed on a locked keyring are read again, since it is unlocked. */
+static void
+share_keyring_state (SlApplication *self,
+                     SlSlot        *done)
+{
+  gboolean locked = is_keyring_locked (done->connection);
+
+  if (!locked && sl_connection_get_state (done->connection) == SL_CONNECTION_STATE_ERROR)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      SlSlot *other = &self->slots[i];
+
+      if (other == done || other->loading || other->flow != NULL)
+        continue;
+
+      if (locked && !sl_connection_get_known (other->connection))
+        {
+          sl_connection_report_error (other->connection,
+                                      sl_connection_get_last_error (done->connection),
+                                      "keyring-locked");
+          sl_connection_set_state (other->connection, SL_CONNECTION_STATE_ERROR);
+        }
+      else if (!locked && is_keyring_locked (other->connection))
+        {
+          load_slot (self, other);
+        }
+    }
+}
+
+/* Start-up reads the slots one after another, so that a locked keyring
+ * shows its unlock prompt once. */
+static void
+load_next_unread_slot (SlApplication *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
+    {
+      SlSlot *slot = &self->slots[i];
+
+      if (slot->loading)
+        return;
+
+      if (!sl_connection_get_known (slot->connection) && slot->flow == NULL)
+        {
+          load_slot (self, slot);
+          return;
+        }
+    }
+}
+
 static void
 on_loaded (GObject      *source,
            GAsyncResult *result,
@@ -158,6 +222,9 @@ on_loaded (GObject      *source,
     start_sign_in (self, slot, pending == PENDING_RECONNECT);
   else if (sl_connection_get_state (connection) == SL_CONNECTION_STATE_CONNECTED)
     start_check (self, slot);
+
+  share_keyring_state (self, slot);
+  load_next_unread_slot (self);
 }
 
 /* Reads the slot's keyring item again, e.g. after the keyring was
@@ -181,8 +248,7 @@ load_connections (SlApplication *self)
     return;
 
   self->loaded = TRUE;
-  for (guint i = 0; i < G_N_ELEMENTS (self->slots); i++)
-    load_slot (self, &self->slots[i]);
+  load_next_unread_slot (self);
 }
 
 static void
@@ -555,8 +621,12 @@ start_sign_in (SlApplication *self,
   window = ensure_window (self);
   sl_window_show_slot (window, sl_connection_get_slot (slot->connection));
 
-  /* A sign-in requested while the keyring is still being read starts once
-   * the stored state is known, so the load cannot overwrite it. */
+  /* A sign-in requested before the keyring has been read, or while it is
+   * being read, starts once the stored state is known, so the load cannot
+   * overwrite it. */
+  if (slot->flow == NULL && !sl_connection_get_known (slot->connection))
+    load_slot (self, slot);
+
   if (slot->loading)
     {
       g_debug ("Sign-in of slot %s waits for the keyring",

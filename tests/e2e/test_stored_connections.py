@@ -140,6 +140,13 @@ def check_locked_keyring(tap, stand_in):
     app = e2e.App()
     app.activate("connect", "integration")
     tap.check(e2e.wait_until(connected, 60), "connects before the keyring is locked")
+    wait_for_dialog_closed()
+    stand_in.set_auto_sign_in("bob@acme.example.com")
+    app.activate("connect", "user")
+    tap.check(e2e.wait_until(lambda: user_connected_as("bob@acme.example.com"), 60),
+              "both connections are stored before the keyring is locked")
+    wait_for_dialog_closed()
+    stand_in.set_auto_sign_in(INTEGRATION_EMAIL)
     tap.check(app.stop() == 0, "app quits cleanly")
 
     lock_keyring()
@@ -149,6 +156,8 @@ def check_locked_keyring(tap, stand_in):
     e2e.screenshot("stored-04-unlock-prompt")
     if prompted:
         e2e.press("Escape")
+    tap.check(not e2e.wait_until(prompt_window, 5),
+              "a dismissed unlock prompt is not shown again for the other connection")
     app.activate("show-slot", "integration")
     tap.check(e2e.wait_until(lambda: e2e.shows_text("The keyring is locked"), 20),
               "a dismissed unlock prompt is explained", e2e.accessible_texts())
@@ -164,6 +173,9 @@ def check_locked_keyring(tap, stand_in):
         e2e.press("Return")
     tap.check(e2e.wait_until(lambda: e2e.shows_text("Connected as " + INTEGRATION_EMAIL), 30),
               "after unlocking, the stored connection is shown", e2e.accessible_texts())
+    app.activate("show-slot", "user")
+    tap.check(e2e.wait_until(lambda: e2e.shows_text("Connected as bob@acme.example.com"), 30),
+              "unlocking on one page also reads the other connection", e2e.accessible_texts())
     tap.check(app.stop() == 0, "app quits cleanly")
 
 
