@@ -818,6 +818,8 @@ describe_disconnected (SlConnectionState state)
     case SL_CONNECTION_STATE_CONNECTING:
       return _("Signing in to Salesforce…");
     case SL_CONNECTION_STATE_ERROR:
+      return _("Your Salesforce account could not be used. Open the User Profile page "
+               "to see why and what to do.");
     case SL_CONNECTION_STATE_DISCONNECTED:
     case SL_CONNECTION_STATE_CONNECTED:
     default:
@@ -845,6 +847,10 @@ update_connection_state (SlCasesPage *self)
   if (g_strcmp0 (user_id, self->user_id) != 0)
     reset_for_user (self, user_id);
 
+  adw_status_page_set_title (self->status_page,
+                             state == SL_CONNECTION_STATE_ERROR
+                             ? _("Salesforce connection needs attention")
+                             : _("Connect your Salesforce account to write back to cases"));
   adw_status_page_set_description (self->status_page, describe_disconnected (state));
 
   /* Without a connection, or until the keyring has been read, the page

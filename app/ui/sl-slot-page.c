@@ -61,7 +61,8 @@ update_heading (SlSlotPage *self)
   gboolean has_email = email != NULL && state != SL_CONNECTION_STATE_DISCONNECTED;
   const char *subtitle;
 
-  if (has_email || !sl_connection_get_known (self->connection))
+  if (has_email || state != SL_CONNECTION_STATE_DISCONNECTED
+      || !sl_connection_get_known (self->connection))
     subtitle = sl_integration_page_describe_connection (self->connection);
   else
     subtitle = _("Connect your Salesforce account to write back to cases");

@@ -230,20 +230,25 @@ show_settings_activated (GSimpleAction *action,
 }
 
 /* The keyboard shortcuts window is built when first asked for rather than
- * with the window. From then on GtkApplicationWindow's own action of the
- * same name shows it. */
+ * with the window, then kept by GtkApplicationWindow, which also lets it
+ * show the application's accelerators. */
 static void
 show_help_overlay_activated (GSimpleAction *action,
                              GVariant      *parameter,
                              gpointer       user_data)
 {
-  SlWindow *self = user_data;
-  g_autoptr (GtkBuilder) builder =
-    gtk_builder_new_from_resource ("/com/supportlogic/Connect/sl-help-overlay.ui");
-  GtkShortcutsWindow *overlay =
-    GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  GtkApplicationWindow *window = GTK_APPLICATION_WINDOW (user_data);
+  GtkShortcutsWindow *overlay = gtk_application_window_get_help_overlay (window);
 
-  gtk_application_window_set_help_overlay (GTK_APPLICATION_WINDOW (self), overlay);
+  if (overlay == NULL)
+    {
+      g_autoptr (GtkBuilder) builder =
+        gtk_builder_new_from_resource ("/com/supportlogic/Connect/sl-help-overlay.ui");
+
+      overlay = GTK_SHORTCUTS_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+      gtk_application_window_set_help_overlay (window, overlay);
+    }
+
   gtk_window_present (GTK_WINDOW (overlay));
 }
 
@@ -283,12 +288,18 @@ void
 sl_window_show_slot (SlWindow   *self,
                      const char *slot)
 {
+  SlSlotPage *page = NULL;
+
   g_return_if_fail (SL_IS_WINDOW (self));
 
   if (g_strcmp0 (slot, SL_SLOT_INTEGRATION) == 0)
-    show_page (self, "settings", "salesforce");
+    page = show_page (self, "settings", "salesforce");
   else if (g_strcmp0 (slot, SL_SLOT_USER) == 0)
-    show_page (self, "profile", "salesforce");
+    page = show_page (self, "profile", "salesforce");
+
+  /* The focus follows, or it would stay on the page that was hidden. */
+  if (page != NULL)
+    sl_slot_page_focus (page);
 }
 
 static void
