@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sl-connection.h"
 #include "sl-keyring.h"
 
 #define SL_KEYRING_CONTENT_TYPE "application/json"
@@ -109,15 +110,21 @@ map_error (GError       **error,
   g_prefix_error (error, "%s", context);
 }
 
+/* The message names the slot as the app does, never by its internal name. */
 static void
 set_invalid_item (GError     **error,
                   const char  *slot)
 {
-  g_set_error (error, SL_KEYRING_ERROR, SL_KEYRING_ERROR_INVALID_ITEM,
-               _("The stored Salesforce connection for %s could not be read. It "
-                 "may have been edited by hand or saved by an older version. Remove "
-                 "it, then connect again."),
-               slot);
+  if (g_strcmp0 (slot, SL_SLOT_INTEGRATION) == 0)
+    g_set_error_literal (error, SL_KEYRING_ERROR, SL_KEYRING_ERROR_INVALID_ITEM,
+                         _("The stored Salesforce connection of the integration user could "
+                           "not be read. It may have been edited by hand or saved by an "
+                           "older version. Remove it, then connect again."));
+  else
+    g_set_error_literal (error, SL_KEYRING_ERROR, SL_KEYRING_ERROR_INVALID_ITEM,
+                         _("Your stored Salesforce connection could not be read. It may "
+                           "have been edited by hand or saved by an older version. Remove "
+                           "it, then connect again."));
 }
 
 static void
