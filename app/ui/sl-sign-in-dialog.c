@@ -18,6 +18,7 @@ struct _SlSignInDialog
   AdwToastOverlay *toast_overlay;
   GtkImage       *security_icon;
   AdwWindowTitle *window_title;
+  GtkLabel       *purpose_label;
   GtkRevealer    *rejected_revealer;
   GtkStack       *content_stack;
   GtkOverlay     *web_overlay;
@@ -51,6 +52,15 @@ enum
 };
 
 static guint signals[N_SIGNALS];
+
+enum
+{
+  PROP_0,
+  PROP_PURPOSE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static gboolean
 is_loopback_host (const char *host)
@@ -684,6 +694,55 @@ install_signals (GObjectClass *object_class)
                   G_TYPE_NONE, 0);
 }
 
+/* Shows "purpose", the connection the sign-in is for, above the page. */
+static void
+set_purpose (SlSignInDialog *self,
+             const char     *purpose)
+{
+  if (g_strcmp0 (gtk_label_get_text (self->purpose_label), purpose != NULL ? purpose : "") == 0)
+    return;
+
+  gtk_label_set_text (self->purpose_label, purpose != NULL ? purpose : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->purpose_label), purpose != NULL && *purpose != '\0');
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PURPOSE]);
+}
+
+static void
+sl_sign_in_dialog_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SlSignInDialog *self = SL_SIGN_IN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PURPOSE:
+      g_value_set_string (value, gtk_label_get_text (self->purpose_label));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sl_sign_in_dialog_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SlSignInDialog *self = SL_SIGN_IN_DIALOG (object);
+
+  switch (prop_id)
+    {
+    case PROP_PURPOSE:
+      set_purpose (self, g_value_get_string (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
 static void
 sl_sign_in_dialog_class_init (SlSignInDialogClass *klass)
 {
@@ -693,15 +752,22 @@ sl_sign_in_dialog_class_init (SlSignInDialogClass *klass)
 
   object_class->dispose = sl_sign_in_dialog_dispose;
   object_class->finalize = sl_sign_in_dialog_finalize;
+  object_class->get_property = sl_sign_in_dialog_get_property;
+  object_class->set_property = sl_sign_in_dialog_set_property;
   window_class->close_request = sl_sign_in_dialog_close_request;
 
   install_signals (object_class);
+  properties[PROP_PURPOSE] =
+    g_param_spec_string ("purpose", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/supportlogic/Connect/sl-sign-in-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, security_icon);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, purpose_label);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, rejected_revealer);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, content_stack);
   gtk_widget_class_bind_template_child (widget_class, SlSignInDialog, web_overlay);

@@ -28,6 +28,9 @@ G_DECLARE_FINAL_TYPE (SlSignInDialog, sl_sign_in_dialog, SL, SIGN_IN_DIALOG, Adw
  * Continue is emitted unchecked as "callback-pasted" (string). The owner
  * either passes it on with sl_sign_in_dialog_receive_callback() or explains
  * the rejection with sl_sign_in_dialog_reject_pasted().
+ *
+ * "purpose" (string) names the connection the sign-in is for. It is shown
+ * under the header bar, so that two open dialogs can be told apart.
  */
 /* The dialog is loaded on demand, with WebKitGTK, from a module of its own
  * (see sl-sign-in-dialog-loader.c). Call this before any other function

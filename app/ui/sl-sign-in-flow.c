@@ -313,6 +313,11 @@ sl_sign_in_flow_start (SlSignInFlow *self,
 
   self->dialog = g_object_ref_sink (
     sl_sign_in_dialog_new (parent, sl_sign_in_get_authorize_uri (self->sign_in)));
+  g_object_set (self->dialog, "purpose",
+                g_strcmp0 (slot, SL_SLOT_INTEGRATION) == 0
+                ? _("Sign in as the organization’s Salesforce integration user.")
+                : _("Sign in with your own Salesforce account."),
+                NULL);
   g_signal_connect (self->dialog, "callback-received", G_CALLBACK (on_callback_received), self);
   g_signal_connect (self->dialog, "callback-pasted", G_CALLBACK (on_callback_pasted), self);
   g_signal_connect (self->dialog, "cancelled", G_CALLBACK (on_dialog_cancelled), self);

@@ -89,6 +89,8 @@ def main():
 
     open_login_form(tap, app, stand_in, "first attempt")
     e2e.screenshot("form-01-login-page")
+    tap.check(e2e.window_shows_text(DIALOG, "integration user"),
+              "dialog says which connection it signs in")
 
     tap.check(submit_credentials(stand_in, USERNAME, "wrong-password"),
               "wrong password is submitted")
