@@ -451,7 +451,7 @@ test_load_invalid_item (void)
   g_assert_cmpstr (sl_connection_get_last_error_code (connection), ==,
                    "keyring-invalid-item");
   g_assert_nonnull (strstr (sl_connection_get_last_error (connection), "could not be read"));
-  /* The message speaks of the agent's own connection, not of the slot name. */
+  /* The message names the agent's own connection, not the internal slot name. */
   g_assert_true (g_str_has_prefix (sl_connection_get_last_error (connection), "Your stored"));
   g_assert_null (strstr (sl_connection_get_last_error (connection), "for user"));
   g_assert_true (sl_connection_get_known (connection));

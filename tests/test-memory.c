@@ -41,8 +41,8 @@ test_new_file_ranges (void)
   g_autoptr (GArray) ranges = sl_memory_new_file_ranges (maps_after, known);
   SlMemoryRange *range;
 
-  /* The two mappings of the new library (its path has a space) and the
-   * shared memory file; not the heap, the stack or anonymous memory. */
+  /* The two mappings of the new library, whose path has a space, and the
+   * shared memory file. The heap, the stack and anonymous memory are left out. */
   g_assert_cmpuint (ranges->len, ==, 3);
   range = &g_array_index (ranges, SlMemoryRange, 0);
   g_assert_cmphex (range->start, ==, 0x7f1000000000);

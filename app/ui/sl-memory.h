@@ -26,7 +26,7 @@ GArray     *sl_memory_new_file_ranges      (const char *maps,
 /* Returns the set of files mapped into this process now. */
 GHashTable *sl_memory_snapshot             (void);
 
-/* Gives back unused heap memory and asks the kernel to reclaim the
+/* Gives back unused heap memory and advises the kernel to reclaim the
  * resident pages of every file mapped since @known was taken. The files
  * stay mapped and their contents stay valid: a page that is used again is
  * read back from disk. Returns the number of bytes advised. */

@@ -30,7 +30,7 @@ G_DECLARE_FINAL_TYPE (SlSignInDialog, sl_sign_in_dialog, SL, SIGN_IN_DIALOG, Adw
  * the rejection with sl_sign_in_dialog_reject_pasted().
  *
  * "purpose" (string) names the connection the sign-in is for. It is shown
- * under the header bar, so that two open dialogs can be told apart.
+ * under the header bar, so that two open dialogs look different.
  */
 /* The dialog is loaded on demand, with WebKitGTK, from a module of its own
  * (see sl-sign-in-dialog-loader.c). Call this before any other function

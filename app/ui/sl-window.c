@@ -297,7 +297,7 @@ sl_window_show_slot (SlWindow   *self,
   else if (g_strcmp0 (slot, SL_SLOT_USER) == 0)
     page = show_page (self, "profile", "salesforce");
 
-  /* The focus follows, or it would stay on the page that was hidden. */
+  /* Move the focus too, because it would otherwise stay on the hidden page. */
   if (page != NULL)
     sl_slot_page_focus (page);
 }

@@ -481,8 +481,8 @@ def check_shortcuts_window(tap):
     for entry in ("Preferences", "Show Cases", "Show Settings", "Show User Profile", "Quit",
                   "Show Shortcuts", "Go Back"):
         tap.check(e2e.window_shows_text(title, entry), f"shortcuts window lists {entry}")
-    # The application's accelerators, such as Ctrl+1, only show when the
-    # shortcuts window knows the window whose actions it describes.
+    # The application's accelerators, such as Ctrl+1, show only when the
+    # shortcuts window is attached to the window whose actions it lists.
     tap.check(e2e.window_shows_text(title, "Ctrl"), "shortcuts window shows the Ctrl keys")
     check_page(tap, "Shortcuts window", title=title)
     e2e.press("Escape")
